@@ -1,0 +1,110 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ParsedEvent } from '@meal/contracts';
+import { OutboxWriter } from '@meal/kafka';
+import { MetricsService } from '@meal/platform';
+import { Counter, Histogram } from 'prom-client';
+import { FactRepository, SqlRunner } from '../facts/fact.repository';
+import { RiskContext, Trigger } from '../facts/fact.types';
+import { ModelSettingsService } from '../model-settings/model-settings.service';
+import { WARNING_MODELS } from '../models/warning-model.registry';
+import { ModelSettings, WarningDraft, WarningModel } from '../models/warning-model';
+import { StoredWarning, WarningRepository } from '../warnings/warning.repository';
+import { alertEventOf } from './alert-event.mapper';
+
+/** Whether a draft's subject region lies in a model's scope ('all' or a region code prefix). */
+export function inScope(scope: string, regionCode: string): boolean {
+  return scope === 'all' || regionCode.startsWith(scope);
+}
+
+/** Runs one model on one trigger in shadow mode: the drafts it would raise, scope applied. */
+export async function shadowEvaluate(model: WarningModel<object>, trigger: Trigger, context: RiskContext, settings: ModelSettings<object>): Promise<WarningDraft[]> {
+  if (!model.triggers.includes(trigger.kind)) return [];
+  return (await model.evaluate(trigger, context, settings)).filter((d) => inScope(settings.scope, d.regionCode));
+}
+
+/**
+ * The live path of a consumed event, inside its deduplication transaction: upsert the fact, evaluate every enabled
+ * model it can trigger, store new warnings (unique dedupe key), group them into cases and write one
+ * `risk.alert-raised` per new warning to the transactional outbox. All of it commits with the processed_events row.
+ */
+@Injectable()
+export class EvaluationService {
+  private readonly logger = new Logger('RiskEvaluation');
+  private readonly raised: Counter<'model'>;
+  private readonly latency: Histogram<'model'>;
+
+  constructor(
+    private readonly settings: ModelSettingsService,
+    private readonly warnings: WarningRepository,
+    private readonly outbox: OutboxWriter,
+    metrics: MetricsService,
+  ) {
+    this.raised = metrics.counter('risk_warnings_raised_total', 'Warnings raised, by model', ['model']);
+    this.latency = metrics.histogram('risk_warning_latency_seconds', 'From the triggering event occurredAt to the stored warning', ['model'], [
+      0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60,
+    ]);
+  }
+
+  /** Records the event's fact; returns the trigger to evaluate (none for verifications and voids). */
+  async record(event: ParsedEvent, facts: FactRepository): Promise<Trigger | undefined> {
+    switch (event.type) {
+      case 'meal.scanned': {
+        await facts.lock(`diner:${event.payload.dinerId}`);
+        return { kind: 'meal', eventId: event.eventId, meal: await facts.upsertMeal(event.eventId, event.payload) };
+      }
+      case 'meal.voided':
+        await facts.lock(`diner:${event.payload.dinerId}`);
+        await facts.voidMeal(event.eventId, event.payload);
+        return undefined;
+      case 'allowance.claim': {
+        await facts.lock(`diner:${event.payload.dinerId}`);
+        return { kind: 'claim', eventId: event.eventId, claim: await facts.upsertClaim(event.eventId, event.occurredAt, event.payload) };
+      }
+      case 'reception.record': {
+        await facts.lock('receptions');
+        return { kind: 'reception', eventId: event.eventId, record: await facts.upsertReception(event.eventId, event.occurredAt, event.payload) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** Handles one consumed event in `sql`'s transaction; returns the warnings it newly raised. */
+  async handle(event: ParsedEvent, sql: SqlRunner): Promise<StoredWarning[]> {
+    const facts = new FactRepository(sql);
+    const trigger = await this.record(event, facts);
+    if (!trigger) return [];
+    const settings = await this.settings.typedSettings(sql);
+    const stored: StoredWarning[] = [];
+    for (const model of WARNING_MODELS) {
+      const s = settings.get(model.key);
+      if (!s || !s.enabled) continue;
+      const drafts = await shadowEvaluate(model, trigger, facts, s);
+      for (const draft of drafts) {
+        const warning = await this.warnings.insertWithCase(sql, {
+          modelKey: model.key,
+          modelVersion: model.version,
+          settingsRevision: s.revision,
+          thresholds: s.thresholds,
+          severity: draft.severity,
+          subjectType: draft.subjectType,
+          subjectId: draft.subjectId,
+          subjectName: draft.subjectName,
+          regionCode: draft.regionCode,
+          dedupeKey: draft.dedupeKey,
+          evidence: draft.evidence,
+          explanation: draft.explanation,
+          triggerEventId: event.eventId,
+          businessDate: draft.businessDate,
+        });
+        if (!warning) continue;
+        await this.outbox.write(sql, [alertEventOf(warning, event.correlationId)]);
+        stored.push(warning);
+        this.raised.inc({ model: model.key });
+        this.latency.observe({ model: model.key }, Math.max(0, (Date.now() - Date.parse(event.occurredAt)) / 1000));
+      }
+    }
+    if (stored.length > 0) this.logger.log(`event ${event.eventId} raised ${stored.map((w) => w.dedupeKey).join(', ')}`);
+    return stored;
+  }
+}

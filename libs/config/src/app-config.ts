@@ -1,0 +1,71 @@
+import { EnvironmentVariables } from './environment.schema';
+
+/** Typed, validated configuration. Services inject this, never process.env. */
+export class AppConfig {
+  readonly env: EnvironmentVariables['NODE_ENV'];
+  readonly database: { url: string; poolSize: number };
+  readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; embedded: boolean; embeddedBus: string };
+  readonly http: { canteenPort: number; riskPort: number; bodyLimitBytes: number };
+  readonly log: { level: string };
+  readonly auth: {
+    privateKeyFile: string;
+    publicKeyFile: string;
+    issuer: string;
+    audience: string;
+    tokenTtlSeconds: number;
+    devLoginEnabled: boolean;
+  };
+  readonly mealCode: {
+    privateKeyFile: string;
+    publicKeyFile: string;
+    createKeysIfMissing: boolean;
+    publicBaseUrl: string;
+    acceptedBaseUrls: string[];
+    defaultGraceSeconds: number;
+    maxGraceSeconds: number;
+  };
+  readonly scan: {
+    geofencePolicy: 'refuse' | 'flag';
+    geofenceToleranceM: number;
+    passTtlSeconds: number;
+    cacheTtlMs: number;
+  };
+
+  constructor(env: EnvironmentVariables) {
+    const brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+    this.env = env.NODE_ENV;
+    this.database = { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE };
+    this.kafka = {
+      brokers,
+      clientId: env.KAFKA_CLIENT_ID,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      embedded: brokers.length === 0,
+      embeddedBus: env.KAFKA_EMBEDDED_BUS,
+    };
+    this.http = { canteenPort: env.CANTEEN_PORT, riskPort: env.RISK_PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES };
+    this.log = { level: env.LOG_LEVEL };
+    this.auth = {
+      privateKeyFile: env.AUTH_PRIVATE_KEY_FILE,
+      publicKeyFile: env.AUTH_PUBLIC_KEY_FILE,
+      issuer: env.AUTH_ISSUER,
+      audience: env.AUTH_AUDIENCE,
+      tokenTtlSeconds: env.AUTH_TOKEN_TTL_SECONDS,
+      devLoginEnabled: env.AUTH_DEV_LOGIN_ENABLED,
+    };
+    this.mealCode = {
+      privateKeyFile: env.MEAL_CODE_PRIVATE_KEY_FILE,
+      publicKeyFile: env.MEAL_CODE_PUBLIC_KEY_FILE,
+      createKeysIfMissing: env.MEAL_CODE_CREATE_KEYS_IF_MISSING,
+      publicBaseUrl: env.MEAL_CODE_PUBLIC_BASE_URL,
+      acceptedBaseUrls: env.MEAL_CODE_ACCEPTED_BASE_URLS.split(',').map((u) => u.trim()).filter(Boolean),
+      defaultGraceSeconds: env.MEAL_CODE_DEFAULT_GRACE_SECONDS,
+      maxGraceSeconds: env.MEAL_CODE_MAX_GRACE_SECONDS,
+    };
+    this.scan = {
+      geofencePolicy: env.SCAN_GEOFENCE_POLICY,
+      geofenceToleranceM: env.SCAN_GEOFENCE_TOLERANCE_M,
+      passTtlSeconds: env.SCAN_PASS_TTL_SECONDS,
+      cacheTtlMs: env.SCAN_CACHE_TTL_MS,
+    };
+  }
+}

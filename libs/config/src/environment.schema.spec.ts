@@ -1,0 +1,47 @@
+import { ConfigValidationError, validateEnvironment } from './environment.schema';
+import { AppConfig } from './app-config';
+
+describe('validateEnvironment', () => {
+  it('applies defaults and converts numbers and booleans', () => {
+    const env = validateEnvironment({ CANTEEN_PORT: '4000', AUTH_DEV_LOGIN_ENABLED: 'false' });
+    expect(env.CANTEEN_PORT).toBe(4000);
+    expect(env.AUTH_DEV_LOGIN_ENABLED).toBe(false);
+    expect(env.RISK_PORT).toBe(3001);
+  });
+
+  it('lists every bad value with its name and reason', () => {
+    let caught: unknown;
+    try {
+      validateEnvironment({ CANTEEN_PORT: 'eighty', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'localhost', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    const problems = (caught as ConfigValidationError).problems.join('\n');
+    expect(problems).toContain('CANTEEN_PORT="eighty"');
+    expect(problems).toContain('DATABASE_URL must be a postgres:// connection URL');
+    expect(problems).toContain('KAFKA_BROKERS must be a comma-separated host:port list');
+    expect(problems).toContain('LOG_LEVEL="loud"');
+    expect((caught as ConfigValidationError).problems).toHaveLength(4);
+  });
+
+  it('refuses a port out of range and a token lifetime too long', () => {
+    expect(() => validateEnvironment({ RISK_PORT: '70000' })).toThrow(/RISK_PORT=70000/);
+    expect(() => validateEnvironment({ AUTH_TOKEN_TTL_SECONDS: '86400' })).toThrow(/AUTH_TOKEN_TTL_SECONDS=86400/);
+  });
+
+  it('refuses the development login in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/development login must be off in production/);
+    expect(validateEnvironment({ NODE_ENV: 'production', AUTH_DEV_LOGIN_ENABLED: 'false' }).NODE_ENV).toBe('production');
+  });
+});
+
+describe('AppConfig', () => {
+  it('uses the embedded transport when no broker is configured', () => {
+    expect(new AppConfig(validateEnvironment({ KAFKA_BROKERS: '' })).kafka).toMatchObject({ embedded: true, brokers: [] });
+    expect(new AppConfig(validateEnvironment({ KAFKA_BROKERS: '127.0.0.1:9092,host-b:9093' })).kafka).toMatchObject({
+      embedded: false,
+      brokers: ['127.0.0.1:9092', 'host-b:9093'],
+    });
+  });
+});

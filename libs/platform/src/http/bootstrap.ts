@@ -1,0 +1,69 @@
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, ConfigValidationError, loadConfig } from '@meal/config';
+import { DomainExceptionFilter } from '../errors/domain-exception.filter';
+import { correlationMiddleware } from '../logging/correlation.middleware';
+import { bodyParserErrors } from './body-parser-errors.middleware';
+import { createValidationPipe } from './validation.pipe';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+}
+
+/**
+ * Everything every HTTP service does the same way: JSON logs, correlation ids, body size limit, validation,
+ * error bodies, OpenAPI at /docs (JSON at /docs-json), graceful shutdown.
+ */
+export function configureHttpApp(app: NestExpressApplication, description: ServiceDescription): void {
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.use(correlationMiddleware);
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.useBodyParser('json', { limit: config.http.bodyLimitBytes, strict: true });
+  app.useBodyParser('urlencoded', { limit: config.http.bodyLimitBytes, extended: false });
+  app.useBodyParser('text', { limit: config.http.bodyLimitBytes * 50, type: ['text/csv', 'text/plain'] });
+  app.use(bodyParserErrors);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainExceptionFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(description.title)
+      .setDescription(description.description)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Creates, configures and starts a service on its port. The module is built inside, so that a configuration
+ * error stops the process with its list of bad values (one line each) rather than a stack trace: the
+ * environment is validated once before Nest starts (the same validation ConfigModule runs).
+ */
+export async function bootstrapService(
+  module: () => Type<unknown> | DynamicModule,
+  description: ServiceDescription,
+  port: (config: AppConfig) => number,
+): Promise<INestApplication> {
+  try {
+    loadConfig();
+    const app = await NestFactory.create<NestExpressApplication>(module(), { bufferLogs: true, bodyParser: false, abortOnError: false });
+    configureHttpApp(app, description);
+    await app.listen(port(app.get(AppConfig)), '0.0.0.0');
+    return app;
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${description.title}: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

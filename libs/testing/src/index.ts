@@ -1,0 +1,3 @@
+export * from './kafka-broker';
+export * from './test-database';
+export * from './browser';
