@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Page } from 'playwright-core';
 
 /** Debian's Chromium (apt package `chromium`); `npx playwright install` cannot download browsers here. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,4 +48,18 @@ export async function newPhoneContext(browser: Browser, options: BrowserContextO
     timezoneId: 'Asia/Shanghai',
     ...options,
   });
+}
+
+/**
+ * Waits until `selector` is visible, polling from the test process rather than inside the page. Playwright's own
+ * waits poll inside the page; on a page that decodes camera frames with a fake clock installed, that in-page
+ * polling was seen to stall (Chromium 156), while the element had long been visible.
+ */
+export async function waitUntilVisible(page: Page, selector: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.locator(selector).first().isVisible()) return;
+    if (Date.now() > deadline) throw new Error(`${selector} not visible after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
