@@ -16,23 +16,19 @@
  * 5. Raw-SQL limit: pgbench with bench/scan-transaction.sql (generated from the scanning repository's SQL).
  * 6. Writes bench/results/scan.json and prints a summary. 7. Stops the service, drops the database (unless --keep).
  */
-import { createPublicKey, randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { sign } from 'jsonwebtoken';
-import { Client } from 'pg';
 import { dropDatabase, withDatabase } from '@meal/database';
-import { ensureKeyPairFiles, keyId, parsePrivateKey } from '@meal/auth';
+import { issueMealCodes, Keys, makeKeys } from './lib/fixture';
 import { LoadResult, PreparedRequest, RequestPool, runLoad, runPacedLoad } from './lib/load';
 import { prepareDatabase, query, resetMeals, BenchCanteen, BenchDiner } from './lib/prepare';
 import { PgbenchResult, runPgbench, writeScanScript } from './lib/pgbench';
-import { CpuWindow, round, ServiceHandle, startCpuWindow, startService } from './lib/service';
+import { CpuWindow, processStat, round, ServiceHandle, startCpuWindow, startService } from './lib/service';
 
 const REPO = resolve(__dirname, '..');
-const ISSUER = 'https://identity.official-meal.local';
-const AUDIENCE = 'official-meal';
 
 // ── arguments ────────────────────────────────────────────────────────────────────────────────────────────────
 const argv = process.argv.slice(2);
@@ -74,59 +70,6 @@ const median = (values: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-// ── keys and tokens ──────────────────────────────────────────────────────────────────────────────────────────
-interface Keys {
-  dir: string;
-  env: Record<string, string>;
-  signToken: (claims: Record<string, unknown>) => string;
-}
-
-function makeKeys(): Keys {
-  const dir = join(tmpdir(), `meal-bench-keys-${process.pid}`);
-  const identityPrivate = join(dir, 'identity-private.pem');
-  const identityPublic = join(dir, 'identity-public.pem');
-  const codePrivate = join(dir, 'meal-code-private.pem');
-  const codePublic = join(dir, 'meal-code-public.pem');
-  ensureKeyPairFiles(identityPrivate, identityPublic);
-  ensureKeyPairFiles(codePrivate, codePublic);
-  const privateKey = parsePrivateKey(readFileSync(identityPrivate));
-  const kid = keyId(createPublicKey(privateKey));
-  return {
-    dir,
-    env: {
-      AUTH_PRIVATE_KEY_FILE: identityPrivate,
-      AUTH_PUBLIC_KEY_FILE: identityPublic,
-      MEAL_CODE_PRIVATE_KEY_FILE: codePrivate,
-      MEAL_CODE_PUBLIC_KEY_FILE: codePublic,
-      MEAL_CODE_CREATE_KEYS_IF_MISSING: 'false',
-      AUTH_ISSUER: ISSUER,
-      AUTH_AUDIENCE: AUDIENCE,
-      AUTH_TOKEN_TTL_SECONDS: '3600',
-    },
-    signToken: (claims) => {
-      const iat = Math.floor(Date.now() / 1000);
-      return sign({ iss: ISSUER, aud: AUDIENCE, jti: randomUUID(), iat, exp: iat + 3600, ...claims }, privateKey, { algorithm: 'ES256', keyid: kid });
-    },
-  };
-}
-
-// ── HTTP helpers ─────────────────────────────────────────────────────────────────────────────────────────────
-async function issueMealCodes(baseUrl: string, adminToken: string, canteens: BenchCanteen[]): Promise<Map<string, string>> {
-  const codes = new Map<string, string>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < canteens.length) {
-      const c = canteens[next++]!;
-      const res = await fetch(`${baseUrl}/canteens/${c.id}/meal-codes`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
-      const body = (await res.json()) as { text?: string };
-      if (!res.ok || !body.text) throw new Error(`issuing the meal code of ${c.id}: HTTP ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-      codes.set(c.id, body.text);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return codes;
-}
 
 interface Dataset {
   canteens: BenchCanteen[];
@@ -444,6 +387,10 @@ async function main(): Promise<void> {
         const nodeArgs = opts.cpuProf && run === 1 ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, 'bench/results/cpu-prof.tmp')}`] : [];
         log(`starting the canteen service (${transport} transport, pool ${opts.pool}) on port ${opts.port}`);
         const service = await startService(entry, env, opts.port, logFile, nodeArgs);
+        const rssSampler = setInterval(() => {
+          const stat = processStat(service.pid);
+          if (stat) serviceStats.peakRssMiB = Math.max(Number(serviceStats.peakRssMiB ?? 0), round(stat.rssMiB, 1));
+        }, 500);
         try {
           if (!data) {
             const codeStart = Date.now();
@@ -496,6 +443,7 @@ async function main(): Promise<void> {
             if (opts.lowRate > 0) phases.push(await runPhase('latency', 4, service, data, transport, opts.lowRate, 'paced'));
           }
         } finally {
+          clearInterval(rssSampler);
           await service.stop();
         }
         if (scanTarget === 'scan' && run <= opts.pgbenchRuns) {

@@ -4,6 +4,9 @@ import { MealCodes1763900200000 } from './1763900200000-meal-codes';
 import { Scanning1763900300000 } from './1763900300000-scanning';
 import { Risk1763900400000 } from './1763900400000-risk';
 import { OutboxPollOnly1763900500000 } from './1763900500000-outbox-poll-only';
+import { Settlement1763900600000 } from './1763900600000-settlement';
+import { InspectorConsole1763900700000 } from './1763900700000-inspector-console';
+import { RiskReplay1763900800000 } from './1763900800000-risk-replay';
 
 /** Every migration, in order. Never edit a committed migration: add a new one and list it here. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +16,7 @@ export const ALL_MIGRATIONS = [
   Scanning1763900300000,
   Risk1763900400000,
   OutboxPollOnly1763900500000,
+  Settlement1763900600000,
+  InspectorConsole1763900700000,
+  RiskReplay1763900800000,
 ];

@@ -37,6 +37,9 @@ export const CANTEEN_ROUTE_ACCESS: RouteAccessTable = {
   // identity (apps/canteen/src/identity)
   'POST /auth/dev-login': 'public',
   'GET /auth/me': EVERY_ROLE,
+  // simulation clock (apps/canteen/src/simulation-clock): administrators, and only when SIMULATION_CLOCK_ENABLED
+  'GET /simulation/clock': [Admin],
+  'PUT /simulation/clock': [Admin],
 
   // organisation administration (apps/canteen/src/organisation)
   'POST /regions': WRITERS,
@@ -102,12 +105,28 @@ export const CANTEEN_ROUTE_ACCESS: RouteAccessTable = {
   'GET /terminal/summary': [Terminal],
   'GET /terminal/stream': [Terminal],
 
+  // settlement 结算 (apps/canteen/src/settlement): settlement officers; closing, approving and paying need the clearing
+  // company (no unit), confirming the party's own finance officer — checked in the service (403 with a code)
+  'GET /settlement/periods': [SettlementOfficer],
+  'GET /settlement/periods/:key': [SettlementOfficer],
+  'POST /settlement/periods/:key/close': [SettlementOfficer],
+  'GET /settlement/periods/:key/nets': [SettlementOfficer],
+  'GET /settlement/statements': [SettlementOfficer],
+  'GET /settlement/statements/:id': [SettlementOfficer],
+  'GET /settlement/statements/:id/lines': [SettlementOfficer],
+  'GET /settlement/statements/:id/lines.csv': [SettlementOfficer],
+  'GET /settlement/statements/:id/print': [SettlementOfficer],
+  'POST /settlement/statements/:id/approve': [SettlementOfficer],
+  'POST /settlement/statements/:id/pay': [SettlementOfficer],
+  'POST /settlement/statements/:id/confirm': [SettlementOfficer],
+
   // browser pages (apps/canteen/src/web): public HTML/JS/CSS; every API call they make carries the bearer token
   'GET /app': 'public',
   'GET /app/diner': 'public',
   'GET /m/:code': 'public',
   'GET /app/terminal': 'public',
   'GET /app/admin': 'public',
+  'GET /app/settlement': 'public',
   'GET /app/config.json': 'public',
   'GET /app/assets/:file': 'public',
   'GET /app/vendor/zxing-browser.min.js': 'public',
@@ -120,9 +139,45 @@ export const RISK_ROUTE_ACCESS: RouteAccessTable = {
   'GET /models/:key': [Admin],
   'PATCH /models/:key': [Admin],
   'POST /models/:key/backtest': [Admin],
+  // shadow replays of the input topics 历史重放 (apps/risk/src/replay): administrators
+  'POST /replays': [Admin],
+  'GET /replays': [Admin],
+  'GET /replays/:id': [Admin],
   // warnings and cases 预警/线索 (apps/risk/src/warnings, cases): inspectors (their jurisdiction) and administrators
   'GET /warnings': [Inspector, Admin],
   'GET /cases': [Inspector, Admin],
+  // inspectors' console 核查工作台 (apps/risk/src/cases, inspectors, snoozes, dashboard, console): reads for inspectors (their
+  // jurisdiction) and administrators; the workflow for inspectors only (lead powers checked in the service); leads granted by admins
+  'GET /cases/export.csv': [Inspector, Admin],
+  'POST /cases/take-next': [Inspector],
+  'POST /cases/bulk': [Inspector],
+  'GET /cases/:id': [Inspector, Admin],
+  'GET /cases/:id/audit': [Inspector, Admin],
+  'GET /cases/:id/file.csv': [Inspector, Admin],
+  'POST /cases/:id/take': [Inspector],
+  'POST /cases/:id/assign': [Inspector],
+  'POST /cases/:id/start': [Inspector],
+  'POST /cases/:id/close': [Inspector],
+  'POST /cases/:id/reopen': [Inspector],
+  'POST /cases/:id/notes': [Inspector],
+  'POST /cases/:id/attachments': [Inspector],
+  'GET /cases/:id/attachments/:attachmentId': [Inspector, Admin],
+  'POST /cases/:id/snooze': [Inspector],
+  'GET /snoozes': [Inspector, Admin],
+  'POST /snoozes/:id/lift': [Inspector],
+  'GET /inspectors/me': [Inspector],
+  'GET /inspectors': [Inspector, Admin],
+  'GET /inspector-leads': [Admin],
+  'PUT /inspector-leads/:staffId': [Admin],
+  'DELETE /inspector-leads/:staffId': [Admin],
+  'GET /dashboard': [Inspector, Admin],
+  'GET /quality/models': [Inspector, Admin],
+  'POST /auth/dev-login': 'public',
+  'GET /console': 'public',
+  'GET /console/dashboard': 'public',
+  'GET /console/cases/:id': 'public',
+  'GET /console/cases/:id/print': 'public',
+  'GET /console/assets/:file': 'public',
   // imports of finance data (apps/risk/src/imports): administrators and finance (settlement officers)
   'POST /imports/allowance-claims': [Admin, SettlementOfficer],
   'POST /imports/reception-records': [Admin, SettlementOfficer],

@@ -8,10 +8,15 @@ import { HealthModule, LoggingModule, MetricsModule } from '@meal/platform';
 import { BacktestModule } from './backtest/backtest.module';
 import { RiskCaseEntity } from './cases/case.entity';
 import { CasesModule } from './cases/cases.module';
+import { ConsoleModule } from './console/console.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { EvaluationModule } from './evaluation/evaluation.module';
 import { RISK_FACT_ENTITIES } from './facts/fact.entities';
 import { ImportsModule } from './imports/imports.module';
+import { InspectorsModule } from './inspectors/inspectors.module';
 import { RiskModelSettingsEntity } from './model-settings/model-settings.entity';
+import { ReplayModule } from './replay/replay.module';
+import { SnoozesModule } from './snoozes/snoozes.module';
 import { RiskWarningEntity } from './warnings/warning.entity';
 import { WarningsModule } from './warnings/warnings.module';
 
@@ -48,6 +53,11 @@ export class RiskAppModule {
         CasesModule,
         BacktestModule,
         ImportsModule,
+        ReplayModule,
+        InspectorsModule,
+        SnoozesModule,
+        DashboardModule,
+        ConsoleModule,
       ],
     };
   }

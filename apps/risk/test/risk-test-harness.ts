@@ -9,6 +9,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ensureKeyPairFiles, Role, TokenIssuer, TokenSubject } from '@meal/auth';
 import { configureHttpApp } from '@meal/platform';
+import { EventOf } from '@meal/contracts';
+import { sampleMealScanned } from '@meal/contracts/event-samples';
 import { createTestDatabase, TEST_KAFKA_BROKER, TestDatabase } from '@meal/testing';
 import { RiskConsumer } from '../src/evaluation/risk-consumer.service';
 import { RiskAppModule } from '../src/risk-app.module';
@@ -43,7 +45,7 @@ export interface RiskHarness {
   close(): Promise<void>;
 }
 
-async function boot(config: Record<string, string>): Promise<NestExpressApplication> {
+export async function bootRiskApp(config: Record<string, string>): Promise<NestExpressApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [RiskAppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
   configureHttpApp(app, { title: 'risk (test)', description: 'risk harness' });
@@ -52,22 +54,59 @@ async function boot(config: Record<string, string>): Promise<NestExpressApplicat
   return app;
 }
 
-/** A fresh database, a unique topic prefix on the real broker, the risk app booted as in production, org rows. */
-export async function createRiskHarness(label: string): Promise<RiskHarness> {
-  const db = await createTestDatabase(label);
+/** A meal.scanned of the fixture's diner at canteen A (keyed by diner, as the canteen service publishes meals). */
+export function fixtureMeal(fixture: RiskFixture, overrides: Parameters<typeof sampleMealScanned>[0] = {}): EventOf<'meal.scanned', 1> {
+  const event = sampleMealScanned({
+    dinerId: fixture.diner.id,
+    dinerUnitId: fixture.unitA.id,
+    dinerRegionCode: '330803',
+    canteenId: fixture.canteenA.id,
+    canteenOwnerUnitId: fixture.canteenA.ownerUnitId,
+    canteenRegionCode: '330802',
+    scanLatitude: fixture.canteenA.latitude,
+    scanLongitude: fixture.canteenA.longitude,
+    distanceMeters: 5,
+    ...overrides,
+  });
+  return { ...event, aggregateId: overrides.dinerId ?? fixture.diner.id };
+}
+
+/** The risk app's configuration for a test database: a unique topic prefix on the real broker, fresh identity keys. */
+export async function riskTestConfig(db: TestDatabase): Promise<{ prefix: string; config: Record<string, string> }> {
   const prefix = `t-risk-${randomBytes(4).toString('hex')}.`;
   const keyDir = mkdtempSync(join(tmpdir(), 'risk-keys-'));
   const config = {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: TEST_KAFKA_BROKER,
     KAFKA_TOPIC_PREFIX: prefix,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.RISK_TEST_LOG_LEVEL ?? 'silent',
     AUTH_TOKEN_TTL_SECONDS: '3600',
     AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
     AUTH_PUBLIC_KEY_FILE: join(keyDir, 'identity-public.pem'),
   };
   await ensureKeyPairFiles(config.AUTH_PRIVATE_KEY_FILE, config.AUTH_PUBLIC_KEY_FILE);
-  let app = await boot(config);
+  return { prefix, config };
+}
+
+/** Deletes the topics of a test prefix on the broker (best effort). */
+export async function deleteTestTopics(prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'risk-e2e-cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+  try {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
+  } catch {
+    // topics of a test prefix are harmless if left behind
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A fresh database, a unique topic prefix on the real broker, the risk app booted as in production, org rows. */
+export async function createRiskHarness(label: string): Promise<RiskHarness> {
+  const db = await createTestDatabase(label);
+  const { prefix, config } = await riskTestConfig(db);
+  let app = await bootRiskApp(config);
   const dataSource = (): DataSource => app.get<DataSource>(getDataSourceToken());
   const ds = dataSource();
   await ds.query(
@@ -119,22 +158,13 @@ export async function createRiskHarness(label: string): Promise<RiskHarness> {
     },
     restart: async () => {
       await app.close();
-      app = await boot(config);
+      app = await bootRiskApp(config);
       harness.app = app;
       harness.dataSource = dataSource();
     },
     close: async () => {
       await app.close();
-      const admin = new Kafka({ clientId: 'risk-e2e-cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
-      try {
-        await admin.connect();
-        const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-        if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
-      } catch {
-        // topics of a test prefix are harmless if left behind
-      } finally {
-        await admin.disconnect();
-      }
+      await deleteTestTopics(prefix);
       await db.drop();
     },
   };

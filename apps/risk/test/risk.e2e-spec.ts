@@ -6,7 +6,7 @@ import { sampleAllowanceClaim, sampleMealScanned, sampleMealVoided } from '@meal
 import { EventPublisher } from '@meal/kafka';
 import { TEST_KAFKA_BROKER } from '@meal/testing';
 import { RISK_ENTITIES } from '../src/risk-app.module';
-import { createRiskHarness, RiskHarness, waitFor } from './risk-test-harness';
+import { createRiskHarness, fixtureMeal, RiskHarness, waitFor } from './risk-test-harness';
 
 jest.setTimeout(120_000);
 
@@ -38,23 +38,9 @@ describe('risk service through the real broker', () => {
   const processed = async (eventId: string): Promise<boolean> =>
     ((await h.dataSource.query(`SELECT 1 FROM processed_events WHERE consumer_group = 'risk.models' AND event_id = $1`, [eventId])) as unknown[]).length === 1;
 
-  const meal = (overrides: Parameters<typeof sampleMealScanned>[0] = {}) => {
-    const f = h.fixture;
-    const event = sampleMealScanned({
-      dinerId: f.diner.id,
-      dinerUnitId: f.unitA.id,
-      dinerRegionCode: '330803',
-      canteenId: f.canteenA.id,
-      canteenOwnerUnitId: f.canteenA.ownerUnitId,
-      canteenRegionCode: '330802',
-      scanLatitude: f.canteenA.latitude,
-      scanLongitude: f.canteenA.longitude,
-      distanceMeters: 5,
-      ...overrides,
-    });
-    // meals are keyed by diner, as the canteen service publishes them
-    return { ...event, aggregateId: f.diner.id };
-  };
+  // meals are keyed by diner, as the canteen service publishes them
+  const meal = (overrides: Parameters<typeof sampleMealScanned>[0] = {}) => fixtureMeal(h.fixture, overrides);
+
 
   beforeAll(async () => {
     h = await createRiskHarness('riske2e');

@@ -29,6 +29,8 @@ export class AppConfig {
     geofenceToleranceM: number;
     passTtlSeconds: number;
     cacheTtlMs: number;
+    /** PUT /simulation/clock may move the scan clock (simulator only; never in production). */
+    simulationClockEnabled: boolean;
   };
 
   constructor(env: EnvironmentVariables) {
@@ -66,6 +68,7 @@ export class AppConfig {
       geofenceToleranceM: env.SCAN_GEOFENCE_TOLERANCE_M,
       passTtlSeconds: env.SCAN_PASS_TTL_SECONDS,
       cacheTtlMs: env.SCAN_CACHE_TTL_MS,
+      simulationClockEnabled: env.SIMULATION_CLOCK_ENABLED,
     };
   }
 }

@@ -16,7 +16,10 @@ export class ConfigModule {
       cache: true,
       validate: (raw) => {
         validated = validateEnvironment({ ...raw, ...overrides });
-        return { ...validated };
+        // AppConfig is the only way the services read configuration. What validate returns, @nestjs/config copies into
+        // process.env (every key not yet there: overrides and defaults alike), so one app's overrides would leak into
+        // the next app built in the same process (tests build several). Return nothing for it to copy.
+        return {};
       },
     });
     return {

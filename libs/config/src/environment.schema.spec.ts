@@ -30,6 +30,12 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ AUTH_TOKEN_TTL_SECONDS: '86400' })).toThrow(/AUTH_TOKEN_TTL_SECONDS=86400/);
   });
 
+  it('refuses the simulation clock in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production', AUTH_DEV_LOGIN_ENABLED: 'false', SIMULATION_CLOCK_ENABLED: 'true' })).toThrow(/simulation clock must be off in production/);
+    expect(validateEnvironment({ NODE_ENV: 'development', SIMULATION_CLOCK_ENABLED: 'true' }).SIMULATION_CLOCK_ENABLED).toBe(true);
+    expect(validateEnvironment({}).SIMULATION_CLOCK_ENABLED).toBe(false);
+  });
+
   it('refuses the development login in production', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/development login must be off in production/);
     expect(validateEnvironment({ NODE_ENV: 'production', AUTH_DEV_LOGIN_ENABLED: 'false' }).NODE_ENV).toBe('production');

@@ -154,6 +154,14 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(60_000)
   SCAN_CACHE_TTL_MS = 5000;
+
+  /**
+   * The simulator (npm run simulate) sets the canteen service's scan clock to the simulated day and slot through
+   * PUT /simulation/clock. Off by default; never on in production.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  SIMULATION_CLOCK_ENABLED = false;
 }
 
 export class ConfigValidationError extends Error {
@@ -178,6 +186,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   if (env.NODE_ENV === 'production' && env.AUTH_DEV_LOGIN_ENABLED) {
     throw new ConfigValidationError(['AUTH_DEV_LOGIN_ENABLED=true: the development login must be off in production']);
+  }
+  if (env.NODE_ENV === 'production' && env.SIMULATION_CLOCK_ENABLED) {
+    throw new ConfigValidationError(['SIMULATION_CLOCK_ENABLED=true: the simulation clock must be off in production']);
   }
   return env;
 }

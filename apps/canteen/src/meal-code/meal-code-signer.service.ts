@@ -166,7 +166,9 @@ export class MealCodeSigner {
         if (error.message === 'jwt malformed' || error.message.startsWith('invalid token')) throw new MealCodeMalformedException(error.message);
         throw new MealCodeForgedException(error.message);
       }
-      throw error;
+      // The ES256 check itself throws (not a JsonWebTokenError) on a signature of the wrong length, e.g. a cut-off
+      // signature or an HMAC one: still a signature that is not ours.
+      throw new MealCodeForgedException(error instanceof Error ? error.message : 'the signature cannot be checked');
     }
     if (typeof decoded !== 'object' || decoded === null) throw new MealCodeMalformedException('the payload is not a JSON object');
     return this.checkClaims(decoded as Record<string, unknown>);

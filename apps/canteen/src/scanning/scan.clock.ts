@@ -7,3 +7,23 @@ export interface ScanClock {
 export const SCAN_CLOCK = Symbol('SCAN_CLOCK');
 
 export const systemScanClock: ScanClock = { now: () => new Date() };
+
+/**
+ * A scan clock the simulator can move (PUT /simulation/clock): it runs at the real pace from wherever it was last
+ * set. Bound to SCAN_CLOCK only when SIMULATION_CLOCK_ENABLED is true (never in production).
+ */
+export class AdjustableScanClock implements ScanClock {
+  private offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  set(at: Date): void {
+    this.offsetMs = at.getTime() - Date.now();
+  }
+
+  get offsetSeconds(): number {
+    return Math.round(this.offsetMs / 1000);
+  }
+}

@@ -4,7 +4,7 @@ import { MealCodeModule } from '../meal-code/meal-code.module';
 import { MealActivityBus } from './meal-activity.bus';
 import { MealRepository } from './meal.repository';
 import { PassKeyService } from './pass-key.service';
-import { SCAN_CLOCK, systemScanClock } from './scan.clock';
+import { AdjustableScanClock, SCAN_CLOCK, systemScanClock } from './scan.clock';
 import { ScanDirectory } from './scan-directory.service';
 import { ScanService } from './scan.service';
 import { MealsController, ScansController } from './scanning.controller';
@@ -23,7 +23,15 @@ export const CANTEEN_MEAL_CODE_MODULE = MealCodeModule.forRootAsync({ inject: [A
 @Module({
   imports: [CANTEEN_MEAL_CODE_MODULE],
   controllers: [ScansController, MealsController],
-  providers: [{ provide: SCAN_CLOCK, useValue: systemScanClock }, MealRepository, ScanDirectory, PassKeyService, MealActivityBus, ScanService],
+  providers: [
+    // the real clock; the simulator's adjustable one only when SIMULATION_CLOCK_ENABLED (refused in production)
+    { provide: SCAN_CLOCK, inject: [AppConfig], useFactory: (config: AppConfig) => (config.scan.simulationClockEnabled ? new AdjustableScanClock() : systemScanClock) },
+    MealRepository,
+    ScanDirectory,
+    PassKeyService,
+    MealActivityBus,
+    ScanService,
+  ],
   exports: [SCAN_CLOCK, MealRepository, ScanDirectory, PassKeyService, MealActivityBus, ScanService],
 })
 export class ScanningModule {}

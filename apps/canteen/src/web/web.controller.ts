@@ -34,7 +34,7 @@ const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const PAGES = { diner: 'diner.html', terminal: 'terminal.html', admin: 'admin.html' } as const;
+const PAGES = { diner: 'diner.html', terminal: 'terminal.html', admin: 'admin.html', settlement: 'settlement.html' } as const;
 
 /** The zxing UMD bundle (self-contained: @zxing/browser with @zxing/library inside), resolved from node_modules. */
 function zxingBundlePath(): string {
@@ -84,6 +84,13 @@ export class WebController {
   @Public()
   admin(@Res() res: Response): void {
     this.sendPage(res, PAGES.admin);
+  }
+
+  /** 结算工作台: periods, nets, statements and approvals for settlement officers. */
+  @Get('app/settlement')
+  @Public()
+  settlement(@Res() res: Response): void {
+    this.sendPage(res, PAGES.settlement);
   }
 
   /** What the pages need to know about the deployment: the meal-code URL prefix (to turn a bare /m/<jws> into the scanned text). */

@@ -3,12 +3,13 @@ import { ParsedEvent } from '@meal/contracts';
 import { OutboxWriter } from '@meal/kafka';
 import { MetricsService } from '@meal/platform';
 import { Counter, Histogram } from 'prom-client';
-import { FactRepository, SqlRunner } from '../facts/fact.repository';
+import { FactRepository, OrganisationCache, SqlRunner } from '../facts/fact.repository';
 import { RiskContext, Trigger } from '../facts/fact.types';
 import { ModelSettingsService } from '../model-settings/model-settings.service';
 import { WARNING_MODELS } from '../models/warning-model.registry';
 import { ModelSettings, WarningDraft, WarningModel } from '../models/warning-model';
 import { StoredWarning, WarningRepository } from '../warnings/warning.repository';
+import { SnoozeRepository } from '../snoozes/snooze.repository';
 import { alertEventOf } from './alert-event.mapper';
 
 /** Whether a draft's subject region lies in a model's scope ('all' or a region code prefix). */
@@ -22,6 +23,23 @@ export async function shadowEvaluate(model: WarningModel<object>, trigger: Trigg
   return (await model.evaluate(trigger, context, settings)).filter((d) => inScope(settings.scope, d.regionCode));
 }
 
+/** How long the live path trusts cached canteen and unit rows (names, coordinates, regions in explanations). */
+export const ORGANISATION_CACHE_MS = 60_000;
+
+/** The advisory locks an event's work takes: its diner (meals, voids, claims) or the reception graph. */
+export function lockKeyOf(event: ParsedEvent): string[] {
+  switch (event.type) {
+    case 'meal.scanned':
+    case 'meal.voided':
+    case 'allowance.claim':
+      return [`diner:${event.payload.dinerId}`];
+    case 'reception.record':
+      return ['receptions'];
+    default:
+      return [];
+  }
+}
+
 /**
  * The live path of a consumed event, inside its deduplication transaction: upsert the fact, evaluate every enabled
  * model it can trigger, store new warnings (unique dedupe key), group them into cases and write one
@@ -32,11 +50,13 @@ export class EvaluationService {
   private readonly logger = new Logger('RiskEvaluation');
   private readonly raised: Counter<'model'>;
   private readonly latency: Histogram<'model'>;
+  private organisation: { loadedAt: number; cache: OrganisationCache } | undefined;
 
   constructor(
     private readonly settings: ModelSettingsService,
     private readonly warnings: WarningRepository,
     private readonly outbox: OutboxWriter,
+    private readonly snoozes: SnoozeRepository,
     metrics: MetricsService,
   ) {
     this.raised = metrics.counter('risk_warnings_raised_total', 'Warnings raised, by model', ['model']);
@@ -45,42 +65,71 @@ export class EvaluationService {
     ]);
   }
 
+  /** Canteens and units (a few thousand rows, rarely changed) cached across batches for ORGANISATION_CACHE_MS. */
+  private organisationCache(): OrganisationCache {
+    if (!this.organisation || Date.now() - this.organisation.loadedAt > ORGANISATION_CACHE_MS) {
+      this.organisation = { loadedAt: Date.now(), cache: { canteens: new Map(), units: new Map() } };
+    }
+    return this.organisation.cache;
+  }
+
   /** Records the event's fact; returns the trigger to evaluate (none for verifications and voids). */
-  async record(event: ParsedEvent, facts: FactRepository): Promise<Trigger | undefined> {
+  async record(event: ParsedEvent, facts: FactRepository, lock = true): Promise<Trigger | undefined> {
+    if (lock) await facts.lockAll(lockKeyOf(event));
     switch (event.type) {
-      case 'meal.scanned': {
-        await facts.lock(`diner:${event.payload.dinerId}`);
+      case 'meal.scanned':
         return { kind: 'meal', eventId: event.eventId, meal: await facts.upsertMeal(event.eventId, event.payload) };
-      }
       case 'meal.voided':
-        await facts.lock(`diner:${event.payload.dinerId}`);
         await facts.voidMeal(event.eventId, event.payload);
         return undefined;
-      case 'allowance.claim': {
-        await facts.lock(`diner:${event.payload.dinerId}`);
+      case 'allowance.claim':
         return { kind: 'claim', eventId: event.eventId, claim: await facts.upsertClaim(event.eventId, event.occurredAt, event.payload) };
-      }
-      case 'reception.record': {
-        await facts.lock('receptions');
+      case 'reception.record':
         return { kind: 'reception', eventId: event.eventId, record: await facts.upsertReception(event.eventId, event.occurredAt, event.payload) };
-      }
       default:
         return undefined;
     }
   }
 
   /** Handles one consumed event in `sql`'s transaction; returns the warnings it newly raised. */
-  async handle(event: ParsedEvent, sql: SqlRunner): Promise<StoredWarning[]> {
-    const facts = new FactRepository(sql);
-    const trigger = await this.record(event, facts);
-    if (!trigger) return [];
-    const settings = await this.settings.typedSettings(sql);
+  handle(event: ParsedEvent, sql: SqlRunner): Promise<StoredWarning[]> {
+    return this.handleBatch([event], sql);
+  }
+
+  /**
+   * Handles consumed events (one partition's batch, in offset order) in `sql`'s transaction: takes every diner and
+   * reception lock of the batch in one fixed order, then records and evaluates each event in turn with the cached
+   * model settings (organisation lookups are cached for the batch). Returns the warnings newly raised.
+   */
+  async handleBatch(events: readonly ParsedEvent[], sql: SqlRunner): Promise<StoredWarning[]> {
+    const facts = new FactRepository(sql, this.organisationCache());
+    await facts.lockAll(events.flatMap((e) => lockKeyOf(e)));
+    const settings = await this.settings.typedSettings();
+    const stored: StoredWarning[] = [];
+    for (const event of events) {
+      // each event is recorded and evaluated before the next is recorded: a warning's trigger is the event that made it true
+      const trigger = await this.record(event, facts, false);
+      if (trigger) stored.push(...(await this.evaluate(event, trigger, facts, sql, settings)));
+    }
+    return stored;
+  }
+
+  /** Evaluates every enabled model on one trigger and stores what it raises. */
+  private async evaluate(
+    event: ParsedEvent,
+    trigger: Trigger,
+    facts: FactRepository,
+    sql: SqlRunner,
+    settings: ReadonlyMap<string, ModelSettings<object>>,
+  ): Promise<StoredWarning[]> {
     const stored: StoredWarning[] = [];
     for (const model of WARNING_MODELS) {
       const s = settings.get(model.key);
       if (!s || !s.enabled) continue;
       const drafts = await shadowEvaluate(model, trigger, facts, s);
       for (const draft of drafts) {
+        // a snoozed model stays silent for the subject until the snooze's end date: no warning, no case opened or extended
+        if (await this.snoozes.suppressIfSnoozed(sql, model.key, draft.subjectType, draft.subjectId)) continue;
         const warning = await this.warnings.insertWithCase(sql, {
           modelKey: model.key,
           modelVersion: model.version,

@@ -1,5 +1,5 @@
 import { AllowanceClaimV1, MealScannedV1, MealSlot, MealVoidedV1, ReceptionRecordV1 } from '@meal/contracts';
-import { CanteenInfo, ClaimFact, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from './fact.types';
+import { CanteenFlow, CanteenInfo, ClaimFact, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from './fact.types';
 
 /** Anything that runs SQL: an EntityManager (in the event's transaction), a DataSource or a QueryRunner. */
 export interface SqlRunner {
@@ -24,13 +24,58 @@ const RECEPTION_COLUMNS = `record_id AS "recordId", event_id AS "eventId", host_
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Organisation rows cached across FactRepository instances (the live path keeps them for a minute). */
+export interface OrganisationCache {
+  canteens: Map<string, CanteenInfo | undefined>;
+  units: Map<string, UnitInfo | undefined>;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+const shanghaiDay = (instant: string): string => new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** A diner's non-voided meals with meal dates in [from, to], read once and reused by several model questions. */
+interface DinerWindow {
+  from: string;
+  to: string;
+  meals: MealFact[];
+}
+
 /** Writes the facts consumed events carry, and reads them back for the models (SQL only here). */
 export class FactRepository implements RiskContext {
-  private readonly canteens = new Map<string, CanteenInfo | undefined>();
-  private readonly units = new Map<string, UnitInfo | undefined>();
+  private readonly canteens: Map<string, CanteenInfo | undefined>;
+  private readonly units: Map<string, UnitInfo | undefined>;
   private readonly staffs = new Map<string, StaffInfo | undefined>();
+  /**
+   * Per diner, the meals of the days around the last question (one query answers the slot, the 12-hour scan window
+   * and the unit-paid questions of a trigger). Dropped when the diner's facts change, so a later event of the batch
+   * sees its own writes. Assumes a meal's date is within a day of the Asia/Shanghai date of its scan.
+   */
+  private readonly dinerWindows = new Map<string, DinerWindow>();
 
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(
+    private readonly sql: SqlRunner,
+    shared?: OrganisationCache,
+  ) {
+    this.canteens = shared?.canteens ?? new Map();
+    this.units = shared?.units ?? new Map();
+  }
+
+  /** Non-voided meals of a diner with meal dates in [from, to], from the window when it covers them. */
+  private async dinerMeals(dinerId: string, from: string, to: string): Promise<MealFact[]> {
+    let window = this.dinerWindows.get(dinerId);
+    if (!window || window.from > from || window.to < to) {
+      const [wFrom, wTo] = [plusDays(from, -2), plusDays(to, 2)];
+      const meals = await this.rows<MealFact>(
+        `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
+        [dinerId, wFrom, wTo],
+      );
+      window = { from: wFrom, to: wTo, meals };
+      this.dinerWindows.set(dinerId, window);
+    }
+    return window.meals.filter((m) => m.mealDate >= from && m.mealDate <= to);
+  }
 
   private async rows<T>(text: string, params: unknown[]): Promise<T[]> {
     return (await this.sql.query(text, params)) as T[];
@@ -41,8 +86,23 @@ export class FactRepository implements RiskContext {
     await this.sql.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`risk:${key}`]);
   }
 
+  /**
+   * Serialises the work on many keys until the transaction ends, taking the locks in one fixed order (by hash) so two
+   * batches sharing keys wait for each other instead of deadlocking.
+   */
+  async lockAll(keys: Iterable<string>): Promise<void> {
+    const unique = [...new Set(keys)].map((k) => `risk:${k}`);
+    if (unique.length === 0) return;
+    if (unique.length === 1) return this.lock(unique[0].slice('risk:'.length));
+    await this.sql.query(
+      `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k) AS keys ORDER BY h`,
+      [unique],
+    );
+  }
+
   /** Upserts a scanned meal (idempotent); a void that arrived first is applied. Returns the stored fact. */
   async upsertMeal(eventId: string, p: MealScannedV1): Promise<MealFact> {
+    this.dinerWindows.delete(p.dinerId);
     const [row] = await this.rows<MealFact>(
       `INSERT INTO risk_meal_facts (meal_id, event_id, diner_id, diner_unit_id, diner_region_code, canteen_id, canteen_owner_unit_id,
          canteen_region_code, slot, meal_date, scanned_at, price_fen, payer, payment_kind, scan_latitude, scan_longitude, distance_meters,
@@ -62,6 +122,7 @@ export class FactRepository implements RiskContext {
 
   /** Marks a meal voided (remembering the void if the scan has not arrived yet). */
   async voidMeal(eventId: string, p: MealVoidedV1): Promise<void> {
+    this.dinerWindows.clear(); // the void names the diner, but the stored meal is authoritative
     await this.sql.query(`INSERT INTO risk_meal_voids (meal_id, event_id, voided_at) VALUES ($1, $2, $3) ON CONFLICT (meal_id) DO NOTHING`, [p.mealId, eventId, p.voidedAt]);
     await this.sql.query(`UPDATE risk_meal_facts SET voided_at = $2, void_event_id = $3 WHERE meal_id = $1 AND voided_at IS NULL`, [p.mealId, p.voidedAt, eventId]);
   }
@@ -97,15 +158,13 @@ export class FactRepository implements RiskContext {
     return row;
   }
 
-  mealsInSlot(dinerId: string, mealDate: string, slot: MealSlot): Promise<MealFact[]> {
-    return this.rows(`SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date = $2 AND slot = $3 AND voided_at IS NULL ORDER BY scanned_at, meal_id`, [
-      dinerId,
-      mealDate,
-      slot,
-    ]);
+  async mealsInSlot(dinerId: string, mealDate: string, slot: MealSlot): Promise<MealFact[]> {
+    return (await this.dinerMeals(dinerId, mealDate, mealDate)).filter((m) => m.slot === slot);
   }
 
-  unitPaidMealsBetween(dinerId: string, from: string, to: string): Promise<MealFact[]> {
+  async unitPaidMealsBetween(dinerId: string, from: string, to: string): Promise<MealFact[]> {
+    const window = this.dinerWindows.get(dinerId);
+    if (window && window.from <= from && window.to >= to) return window.meals.filter((m) => m.mealDate >= from && m.mealDate <= to && m.payer === 'unit');
     return this.rows(
       `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND payer = 'unit' AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
       [dinerId, from, to],
@@ -119,7 +178,17 @@ export class FactRepository implements RiskContext {
     );
   }
 
-  mealsScannedBetween(dinerId: string, from: string, to: string): Promise<MealFact[]> {
+  async mealsScannedBetween(dinerId: string, from: string, to: string): Promise<MealFact[]> {
+    const [f, t] = [Date.parse(from), Date.parse(to)];
+    const window = this.dinerWindows.get(dinerId);
+    // a meal scanned in [from, to] has a meal date within a day of the scan's Asia/Shanghai date
+    const [dFrom, dTo] = [plusDays(shanghaiDay(from), -1), plusDays(shanghaiDay(to), 1)];
+    if (window && window.from <= dFrom && window.to >= dTo) {
+      return window.meals.filter((m) => {
+        const at = Date.parse(m.scannedAt);
+        return at >= f && at <= t;
+      });
+    }
     return this.rows(
       `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND scanned_at BETWEEN $2 AND $3 AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
       [dinerId, from, to],
@@ -131,6 +200,32 @@ export class FactRepository implements RiskContext {
       `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL
        ORDER BY scanned_at, meal_id`,
       [dinerUnitId, ownerUnitId, from, to],
+    );
+  }
+
+  async countPairMeals(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<number> {
+    const [row] = await this.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL`,
+      [dinerUnitId, ownerUnitId, from, to],
+    );
+    return row?.n ?? 0;
+  }
+
+  async canteenFlow(canteenId: string, from: string, to: string): Promise<CanteenFlow> {
+    // ix_risk_meal_facts_canteen_day (partial, covering) makes this an index-only scan
+    const [row] = await this.rows<CanteenFlow>(
+      `SELECT count(*) FILTER (WHERE diner_unit_id <> canteen_owner_unit_id)::int AS "visitorMeals", count(DISTINCT meal_date)::int AS "activeDays"
+       FROM risk_meal_facts WHERE canteen_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL`,
+      [canteenId, from, to],
+    );
+    return row ?? { visitorMeals: 0, activeDays: 0 };
+  }
+
+  canteenVisitorMeals(canteenId: string, mealDate: string, limit: number): Promise<MealFact[]> {
+    return this.rows(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE canteen_id = $1 AND meal_date = $2 AND voided_at IS NULL AND diner_unit_id <> canteen_owner_unit_id
+       ORDER BY scanned_at, meal_id LIMIT $3`,
+      [canteenId, mealDate, limit],
     );
   }
 

@@ -64,6 +64,17 @@ export interface CanteenInfo {
   geofenceRadiusM: number;
 }
 
+/** Visitor meals and active days of a canteen over a date range (see RiskContext.canteenFlow). */
+export interface CanteenFlow {
+  visitorMeals: number;
+  activeDays: number;
+}
+
+/** Whether a meal is a visit: the diner's unit does not own the canteen. */
+export function isVisit(meal: Pick<MealFact, 'dinerUnitId' | 'canteenOwnerUnitId'>): boolean {
+  return meal.dinerUnitId !== meal.canteenOwnerUnitId;
+}
+
 export interface UnitInfo {
   id: string;
   name: string;
@@ -99,6 +110,15 @@ export interface RiskContext {
   mealsScannedBetween(dinerId: string, from: string, to: string): Promise<MealFact[]>;
   /** Non-voided meals of staff of `dinerUnitId` at canteens owned by `ownerUnitId` with meal dates in [from, to]. */
   pairMealsBetween(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<MealFact[]>;
+  /** How many meals `pairMealsBetween` would return (without reading them). */
+  countPairMeals(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<number>;
+  /**
+   * A canteen's flow over meal dates [from, to]: non-voided visitor meals (the diner's unit is not the canteen's owner
+   * unit) and the number of distinct days on which it served any non-voided meal.
+   */
+  canteenFlow(canteenId: string, from: string, to: string): Promise<CanteenFlow>;
+  /** Non-voided visitor meals at a canteen on one meal date, in scan order, at most `limit`. */
+  canteenVisitorMeals(canteenId: string, mealDate: string, limit: number): Promise<MealFact[]>;
   /** Reception records dated in [from, to]. */
   receptionsBetween(from: string, to: string): Promise<ReceptionFact[]>;
   canteen(id: string): Promise<CanteenInfo | undefined>;

@@ -21,8 +21,17 @@ export interface ModelSettingsPatch {
 }
 
 /** Reads and changes the warning models' settings (thresholds, on/off, severity, scope). */
+/** How long the live evaluation trusts its cached model settings before reading them again (other instances' changes). */
+export const SETTINGS_CACHE_TTL_MS = 1000;
+
 @Injectable()
 export class ModelSettingsService {
+  private cache: { loadedAt: number; settings: ReadonlyMap<string, ModelSettings<object>> } | undefined;
+  private loading: Promise<ReadonlyMap<string, ModelSettings<object>>> | undefined;
+  private generation = 0;
+  /** Reads of the settings table by the cache (tests, metrics). */
+  reads = 0;
+
   constructor(private readonly repository: ModelSettingsRepository) {}
 
   async list(): Promise<ModelView[]> {
@@ -42,7 +51,8 @@ export class ModelSettingsService {
 
   async update(key: string, patch: ModelSettingsPatch, updatedBy: string): Promise<ModelView> {
     const { model, settings } = await this.get(key);
-    const thresholds = this.parse(model, { ...settings.thresholds, ...(patch.thresholds ?? {}) });
+    // defaults first: thresholds a newer model version added may be missing from the stored row
+    const thresholds = this.parse(model, { ...model.defaultThresholds, ...settings.thresholds, ...(patch.thresholds ?? {}) });
     const updated = await this.repository.update(key, settings.revision, {
       enabled: patch.enabled ?? settings.enabled,
       severity: patch.severity ?? settings.severity,
@@ -50,12 +60,32 @@ export class ModelSettingsService {
       thresholds,
       updatedBy,
     });
+    this.invalidate();
     if (!updated) throw new ModelSettingsConflictException(key);
     return { model, settings: updated };
   }
 
-  /** The typed settings of every model, read in the caller's transaction (the revision a warning records). */
-  async typedSettings(sql?: SqlRunner): Promise<Map<string, ModelSettings<object>>> {
+  /**
+   * The typed settings of every model, as the live evaluation uses them: cached, so the per-event work reads no
+   * settings. A change through this service (PATCH /models/:key) invalidates the cache at once; changes made by
+   * another instance are picked up within SETTINGS_CACHE_TTL_MS. Each warning records the revision it used.
+   */
+  async typedSettings(): Promise<ReadonlyMap<string, ModelSettings<object>>> {
+    if (this.cache && Date.now() - this.cache.loadedAt < SETTINGS_CACHE_TTL_MS) return this.cache.settings;
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  /** Forgets the cached settings (the next typedSettings() reads them again). */
+  invalidate(): void {
+    this.generation += 1;
+    this.cache = undefined;
+  }
+
+  /** Reads the settings from the table (uncached), typed and defaulted. */
+  async readTypedSettings(sql?: SqlRunner): Promise<Map<string, ModelSettings<object>>> {
     const rows = await this.repository.all(sql);
     const result = new Map<string, ModelSettings<object>>();
     for (const row of rows) {
@@ -66,6 +96,16 @@ export class ModelSettingsService {
       result.set(row.key, { key: row.key, enabled: row.enabled, severity: row.severity, scope: row.scope, revision: row.revision, thresholds: parsed.value ?? model.defaultThresholds });
     }
     return result;
+  }
+
+  private async load(): Promise<ReadonlyMap<string, ModelSettings<object>>> {
+    const generation = this.generation;
+    const loadedAt = Date.now();
+    const settings = await this.readTypedSettings();
+    this.reads += 1;
+    // a change that invalidated the cache while this read was in flight wins: do not keep what may predate it
+    if (generation === this.generation) this.cache = { loadedAt, settings };
+    return settings;
   }
 
   /** Validates thresholds for a model or throws 400 with every bad field. */

@@ -44,12 +44,15 @@ export class ProxyOrFakeScanModel implements WarningModel<ProxyOrFakeScanThresho
     const { meal } = trigger;
     const t = settings.thresholds;
     const drafts: WarningDraft[] = [];
-    const who = await dinerLabel(context, meal.dinerId, meal.dinerUnitId);
+    // the diner's label is only read when something fires (most meals raise nothing)
+    let label: string | undefined;
+    const whoIs = async (): Promise<string> => (label ??= await dinerLabel(context, meal.dinerId, meal.dinerUnitId));
     const canteen = await context.canteen(meal.canteenId);
 
     const radius = canteen?.geofenceRadiusM;
     const tooFar = radius !== undefined && meal.distanceMeters > radius + t.distanceToleranceMeters;
     if (!meal.withinGeofence || tooFar) {
+      const who = await whoIs();
       const name = canteen?.name ?? meal.canteenId;
       const limit = radius === undefined ? '' : `（电子围栏半径${radius}米${t.distanceToleranceMeters > 0 ? `+容差${t.distanceToleranceMeters}米` : ''}）`;
       drafts.push({
@@ -96,6 +99,7 @@ export class ProxyOrFakeScanModel implements WarningModel<ProxyOrFakeScanThresho
       const hours = Math.abs(Date.parse(meal.scannedAt) - Date.parse(other.scannedAt)) / HOUR_MS;
       const speed = hours === 0 ? Number.POSITIVE_INFINITY : km / hours;
       if (!(speed > t.maxSpeedKmh)) continue;
+      const who = await whoIs();
       const [first, second] = [meal, other].sort((a, b) => a.scannedAt.localeCompare(b.scannedAt) || a.mealId.localeCompare(b.mealId));
       const [firstName, secondName] = first === meal ? [canteen?.name ?? meal.canteenId, otherCanteen?.name ?? other.canteenId] : [otherCanteen?.name ?? other.canteenId, canteen?.name ?? meal.canteenId];
       const minutes = Math.round(hours * 60);

@@ -277,6 +277,89 @@ describe('unusual-flow 异常聚集', () => {
     const own = Array.from({ length: 20 }, () => ctx.addMeal({ dinerUnitId: 'unit-a', canteenOwnerUnitId: 'unit-a' }));
     expect(await model.evaluate(mealTrigger(own[19]), ctx, settingsOf(model))).toEqual([]);
   });
+
+  describe('canteen visitor surge (v2)', () => {
+    // canteen-a is owned by unit-b; visitors come from several other units so the pair half never fires
+    const visitors = (ctx: InMemoryRiskContext, date: string, n: number): MealFact[] =>
+      Array.from({ length: n }, (_, i) =>
+        ctx.addMeal({ dinerId: `v-${date}-${i}`, dinerUnitId: `unit-v${i % 8}`, canteenId: 'canteen-a', canteenOwnerUnitId: 'unit-b', canteenRegionCode: '330802', mealDate: date, scannedAt: `${date}T04:${String(i % 60).padStart(2, '0')}:00.000Z` }),
+      );
+    const ownStaff = (ctx: InMemoryRiskContext, date: string, n: number): MealFact[] =>
+      Array.from({ length: n }, (_, i) => ctx.addMeal({ dinerId: `o-${date}-${i}`, dinerUnitId: 'unit-b', canteenId: 'canteen-a', canteenOwnerUnitId: 'unit-b', mealDate: date }));
+    const history = (ctx: InMemoryRiskContext, days: number, perDay: number): void => {
+      for (let d = 1; d <= days; d += 1) {
+        const date = `2025-02-${String(d).padStart(2, '0')}`;
+        ownStaff(ctx, date, 3);
+        visitors(ctx, date, perDay);
+      }
+    };
+    const canteenDrafts = async (ctx: InMemoryRiskContext, meal: MealFact, thresholds = {}) =>
+      (await model.evaluate(mealTrigger(meal), ctx, settingsOf(model, thresholds))).filter((d) => d.subjectType === 'canteen');
+
+    it('fires when visitors exceed canteenFactor × visitors per active day, with evidence and a Chinese explanation', async () => {
+      const ctx = cityContext();
+      history(ctx, 20, 12); // 12 visitors per active day → limit max(30, 36) = 36
+      const day = visitors(ctx, '2025-03-01', 36);
+      expect(await canteenDrafts(ctx, day[35])).toEqual([]);
+      const [surge] = visitors(ctx, '2025-03-01', 1);
+      const [draft, ...rest] = await canteenDrafts(ctx, surge);
+      expect(rest).toHaveLength(0);
+      expect(draft).toMatchObject({
+        dedupeKey: 'unusual-flow:canteen:canteen-a:2025-03-01',
+        subjectType: 'canteen',
+        subjectId: 'canteen-a',
+        subjectName: 'A食堂',
+        regionCode: '330802',
+        businessDate: '2025-03-01',
+      });
+      expect(draft.evidence).toHaveLength(37);
+      expect(draft.evidence.every((e) => e.kind === 'meal' && e.date === '2025-03-01')).toBe(true);
+      expect(draft.explanation).toContain('A食堂于2025-03-01接待外单位就餐37人次，远高于此前28天内20个开餐日的日均12.0人次（阈值36.0');
+    });
+
+    it('boundary: canteenMinVisitors applies when the history is quiet; own staff never count as visitors', async () => {
+      const ctx = cityContext();
+      history(ctx, 10, 1);
+      ownStaff(ctx, '2025-03-01', 100);
+      const day = visitors(ctx, '2025-03-01', 30);
+      expect(await canteenDrafts(ctx, day[29])).toEqual([]);
+      const [one] = visitors(ctx, '2025-03-01', 1);
+      expect(await canteenDrafts(ctx, one)).toHaveLength(1);
+    });
+
+    it('near-misses: too little history (fresh start) and a day that is only somewhat busier do not fire', async () => {
+      const fresh = cityContext();
+      history(fresh, 4, 1); // 4 active days < canteenMinHistoryDays 5
+      const many = visitors(fresh, '2025-03-01', 80);
+      expect(await canteenDrafts(fresh, many[79])).toEqual([]);
+      expect(await canteenDrafts(fresh, many[79], { canteenMinHistoryDays: 4 })).toHaveLength(1);
+
+      const busy = cityContext();
+      history(busy, 20, 20); // limit 60
+      const day = visitors(busy, '2025-03-01', 55);
+      expect(await canteenDrafts(busy, day[54])).toEqual([]);
+      // voided visits do not count
+      const voided = Array.from({ length: 10 }, (_, i) => busy.addMeal({ dinerId: `x-${i}`, dinerUnitId: 'unit-v1', canteenId: 'canteen-a', canteenOwnerUnitId: 'unit-b', mealDate: '2025-03-01', voidedAt: '2025-03-01T05:00:00.000Z' }));
+      expect(voided).toHaveLength(10);
+      expect(await canteenDrafts(busy, day[54])).toEqual([]);
+    });
+
+    it('does not count visits outside the baseline window or at other canteens', async () => {
+      const ctx = cityContext();
+      for (let d = 1; d <= 10; d += 1) ownStaff(ctx, `2025-02-${String(d + 10).padStart(2, '0')}`, 2);
+      // a busy January is outside the 28-day window before 2025-03-01
+      for (let d = 1; d <= 20; d += 1) visitors(ctx, `2025-01-${String(d).padStart(2, '0')}`, 50);
+      Array.from({ length: 40 }, (_, i) => ctx.addMeal({ dinerId: `b-${i}`, dinerUnitId: 'unit-v2', canteenId: 'canteen-b', canteenOwnerUnitId: 'unit-b', mealDate: '2025-03-01' }));
+      const day = visitors(ctx, '2025-03-01', 31);
+      expect(await canteenDrafts(ctx, day[30])).toHaveLength(1);
+    });
+
+    it('refuses bad canteen thresholds', () => {
+      expect(model.parseThresholds({ ...model.defaultThresholds, canteenFactor: 0.5 }).errors.map((e) => e.field)).toEqual(['canteenFactor']);
+      expect(model.parseThresholds({ ...model.defaultThresholds, canteenMinHistoryDays: 30 }).errors.map((e) => e.field)).toEqual(['canteenMinHistoryDays']);
+      expect(model.parseThresholds({ minCount: 10, factor: 3, baselineDays: 28 }).errors.map((e) => e.field).sort()).toEqual(['canteenFactor', 'canteenMinHistoryDays', 'canteenMinVisitors']);
+    });
+  });
 });
 
 describe('region codes', () => {

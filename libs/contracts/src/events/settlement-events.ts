@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { IsCalendarDate, IsIdentifier, IsNotBefore, IsUtcTimestamp } from '../validators';
 import { MAX_AMOUNT_FEN } from './meal-events';
 
@@ -34,10 +34,17 @@ export class SettlementPeriodClosedV1 {
   @Max(MAX_AMOUNT_FEN)
   grossFen!: number;
 
+  /** The statements drawn up (district statements first); at most 10,000 — `statementCount` tells the total. */
   @IsArray()
   @ArrayMaxSize(10_000)
   @IsIdentifier({ each: true })
   statementIds!: string[];
+
+  /** Optional (added later, additive): how many statements the close drew up in all, when more than listed. */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  statementCount?: number;
 }
 
 export const SETTLEMENT_PARTY_TYPES = ['region', 'unit', 'canteen'] as const;

@@ -16,6 +16,11 @@ export function bodyParserErrors(error: unknown, _req: Request, _res: Response, 
     case 'encoding.unsupported':
       return next(new HttpException({ code: 'UNSUPPORTED_ENCODING', message: String(e.message) }, HttpStatus.UNSUPPORTED_MEDIA_TYPE));
     default:
+      // any other client error of the parsers (a gzip body that does not inflate, a body shorter than its
+      // Content-Length, an aborted upload) is the client's fault: its 4xx, not a 500
+      if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+        return next(new HttpException({ code: 'MALFORMED_BODY', message: `The request body cannot be read: ${String(e.message)}` }, e.status));
+      }
       return next(error);
   }
 }

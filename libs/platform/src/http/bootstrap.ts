@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigValidationError, loadConfig } from '@meal/config';
 import { DomainExceptionFilter } from '../errors/domain-exception.filter';
 import { correlationMiddleware } from '../logging/correlation.middleware';
+import { bodyGuard } from './body-guard.middleware';
 import { bodyParserErrors } from './body-parser-errors.middleware';
 import { createValidationPipe } from './validation.pipe';
 
@@ -15,7 +16,7 @@ export interface ServiceDescription {
 }
 
 /**
- * Everything every HTTP service does the same way: JSON logs, correlation ids, body size limit, validation,
+ * Everything every HTTP service does the same way: JSON logs, correlation ids, body size and depth limits, validation,
  * error bodies, OpenAPI at /docs (JSON at /docs-json), graceful shutdown.
  */
 export function configureHttpApp(app: NestExpressApplication, description: ServiceDescription): void {
@@ -28,6 +29,7 @@ export function configureHttpApp(app: NestExpressApplication, description: Servi
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimitBytes, extended: false });
   app.useBodyParser('text', { limit: config.http.bodyLimitBytes * 50, type: ['text/csv', 'text/plain'] });
   app.use(bodyParserErrors);
+  app.use(bodyGuard);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MealSlot } from '@meal/contracts';
-import { CanteenInfo, ClaimFact, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from '../../facts/fact.types';
+import { CanteenFlow, CanteenInfo, ClaimFact, isVisit, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from '../../facts/fact.types';
 import { ModelSettings, WarningModel } from '../warning-model';
 
 /** The facts tables in memory, for model unit tests. */
@@ -26,6 +26,19 @@ export class InMemoryRiskContext implements RiskContext {
   }
   async pairMealsBetween(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<MealFact[]> {
     return this.meals.filter((m) => m.dinerUnitId === dinerUnitId && m.canteenOwnerUnitId === ownerUnitId && m.mealDate >= from && m.mealDate <= to && !m.voidedAt);
+  }
+  async countPairMeals(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<number> {
+    return (await this.pairMealsBetween(dinerUnitId, ownerUnitId, from, to)).length;
+  }
+  async canteenFlow(canteenId: string, from: string, to: string): Promise<CanteenFlow> {
+    const meals = this.meals.filter((m) => m.canteenId === canteenId && m.mealDate >= from && m.mealDate <= to && !m.voidedAt);
+    return { visitorMeals: meals.filter(isVisit).length, activeDays: new Set(meals.map((m) => m.mealDate)).size };
+  }
+  async canteenVisitorMeals(canteenId: string, mealDate: string, limit: number): Promise<MealFact[]> {
+    return this.meals
+      .filter((m) => m.canteenId === canteenId && m.mealDate === mealDate && !m.voidedAt && isVisit(m))
+      .sort((a, b) => a.scannedAt.localeCompare(b.scannedAt) || a.mealId.localeCompare(b.mealId))
+      .slice(0, limit);
   }
   async receptionsBetween(from: string, to: string): Promise<ReceptionFact[]> {
     return this.receptions.filter((r) => r.date >= from && r.date <= to);

@@ -1,0 +1,3 @@
+export * from './risk-month';
+export * from './risk-month-score';
+export * from './simulation-organisation';
