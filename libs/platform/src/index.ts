@@ -3,6 +3,7 @@ export * from './errors/domain-exception.filter';
 export * from './health/health-contributor';
 export * from './health/health.module';
 export * from './http/bootstrap';
+export * from './http/static-pages';
 export * from './http/validation.pipe';
 export * from './logging/correlation-context';
 export * from './logging/correlation.middleware';

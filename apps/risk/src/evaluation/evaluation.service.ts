@@ -26,10 +26,19 @@ export async function shadowEvaluate(model: WarningModel<object>, trigger: Trigg
 /** How long the live path trusts cached canteen and unit rows (names, coordinates, regions in explanations). */
 export const ORGANISATION_CACHE_MS = 60_000;
 
-/** The advisory locks an event's work takes: its diner (meals, voids, claims) or the reception graph. */
+/**
+ * The advisory locks an event's work takes: its diner (meals, voids, claims) or the reception graph; a meal also
+ * locks its canteen's day and its unit pair's day. Unusual flow counts meals that other partitions write at the same
+ * time: without those two locks, two batches each holding part of a surge would each count below the threshold (a
+ * transaction cannot see the other's uncommitted rows) and neither would raise it. With them, the later batch waits
+ * for the earlier one to commit and then counts its meals too.
+ */
 export function lockKeyOf(event: ParsedEvent): string[] {
   switch (event.type) {
-    case 'meal.scanned':
+    case 'meal.scanned': {
+      const p = event.payload;
+      return [`diner:${p.dinerId}`, `canteen-day:${p.canteenId}:${p.mealDate}`, `unit-pair-day:${p.dinerUnitId}:${p.canteenOwnerUnitId}:${p.mealDate}`];
+    }
     case 'meal.voided':
     case 'allowance.claim':
       return [`diner:${event.payload.dinerId}`];
