@@ -9,7 +9,9 @@
  *      (redeliveries of that same event id are counted, they are allowed), and one meal fact in the risk service;
  *   3. no warning lost or duplicated: every meal scanned outside its canteen's geofence (a share of the diners do,
  *      SCAN_GEOFENCE_POLICY=flag) has exactly one proxy-scan warning, and no warning exists twice;
- *   4. the outbox is drained (nothing stuck unpublished).
+ *   4. the outbox is drained (nothing stuck unpublished);
+ *   5. the ledger balances: the round's day (the scan clock runs from yesterday, SIMULATION_CLOCK_START) is closed
+ *      through the settlement API; its entries sum to zero and it settles every stored unit-paid meal.
  *
  *   npm run crash-proofs -- [--scenarios canteen,risk,kafka,postgres] [--rounds 2] [--rate 150] [--seconds 24]
  *                           [--kill-at 8] [--down 4] [--outside 0.03] [--no-build]
@@ -86,7 +88,7 @@ async function scanOnce(baseUrl: string, token: string, key: string, body: strin
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
       body,
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(20_000),
     });
     const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     return { status: res.status, json };
@@ -116,7 +118,7 @@ async function runDiners(
     const elapsed = (Date.now() - start) / 1000;
     if (elapsed >= nextTick) {
       nextTick = Math.floor(elapsed) + 1;
-      void onTick(elapsed);
+      onTick(elapsed).catch((error: unknown) => log(`the fault injection failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     const canteen = canteens[(i * 31) % canteens.length]!;
     const outside = (i * 7919) % 1000 < opts.outside * 1000;
@@ -127,7 +129,9 @@ async function runDiners(
     outcomes.push(outcome);
     pending.push(
       (async () => {
-        const giveUpAt = Date.now() + 90_000;
+        const giveUpAt = Date.now() + 180_000;
+        // a phone retries with backoff (0.5 s doubling to 8 s, with jitter), so a restart is not met by a stampede
+        let backoffMs = 500;
         for (;;) {
           outcome.attempts += 1;
           const answer = await scanOnce(baseUrl, tokens[i]!, outcome.key, body);
@@ -139,7 +143,8 @@ async function runDiners(
             return;
           }
           if (Date.now() > giveUpAt) return;
-          await sleep(300 + Math.random() * 300);
+          await sleep(backoffMs * (0.5 + Math.random()));
+          backoffMs = Math.min(backoffMs * 2, 8000);
         }
       })(),
     );
@@ -214,6 +219,7 @@ interface RoundReport {
   outsideMealsWithOneWarning: number;
   duplicateWarnings: number;
   warningsByModel: Record<string, number>;
+  ledger: { day: string; entries: number; sumFen: number; periodUnitPaidMeals: number; storedUnitPaidMeals: number; mealsOnOtherDays: number };
   recoverySeconds: number;
   ok: boolean;
   failures: string[];
@@ -229,9 +235,13 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
   const adminToken = keys.signToken({ sub: prepared.adminStaffId, kind: 'staff', roles: ['diner', 'admin'], name: 'crash admin' });
   const prefix = `crash-${scenario}-${n}-${Date.now().toString(36)}.`;
   const brokers = `127.0.0.1:${opts.kafkaPort}`;
+  // the scan clock starts at yesterday 10:00 (Asia/Shanghai), so the round's meals can be settled (a day closes once over)
+  const day = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const common = {
     ...keys.env,
-    NODE_ENV: 'production',
+    NODE_ENV: 'development', // the simulation clock is refused in production
+    SIMULATION_CLOCK_ENABLED: 'true',
+    SIMULATION_CLOCK_START: `${day}T10:00:00+08:00`,
     AUTH_DEV_LOGIN_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DATABASE_URL: url,
@@ -325,6 +335,20 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
     const byModel = await query<{ model_key: string; n: string }>(url, `SELECT model_key, count(*) AS n FROM risk_warnings GROUP BY model_key ORDER BY model_key`);
     const topic = await topicEventsPerMeal(brokers, `${prefix}meal.events`, Number(meals));
 
+    // the ledger: close the round's day through the settlement API (as the clearing company) and check it balances
+    const clearing = keys.signToken({ sub: prepared.adminStaffId, kind: 'staff', roles: ['settlement_officer'], name: 'crash clearing company' });
+    const close = await fetch(`${canteen.baseUrl}/settlement/periods/${day}/close`, { method: 'POST', headers: { authorization: `Bearer ${clearing}` } });
+    if (!close.ok) failures.push(`closing ${day}: HTTP ${close.status} ${(await close.text()).slice(0, 200)}`);
+    const [ledger] = await query<{ entries: string; sum: string; period_unit_paid: string; meals_unit_paid: string; meals_other_days: string }>(
+      url,
+      `SELECT (SELECT count(*) FROM settlement_ledger_entries e JOIN settlement_periods p ON p.id = e.period_id WHERE p.kind = 'day' AND p.period_start = $1) AS entries,
+              (SELECT coalesce(sum(e.amount_fen), 0) FROM settlement_ledger_entries e JOIN settlement_periods p ON p.id = e.period_id WHERE p.kind = 'day' AND p.period_start = $1) AS sum,
+              (SELECT unit_paid_count FROM settlement_periods WHERE kind = 'day' AND period_start = $1) AS period_unit_paid,
+              (SELECT count(*) FROM meals WHERE meal_date = $1 AND payer = 'unit' AND status <> 'voided') AS meals_unit_paid,
+              (SELECT count(*) FROM meals WHERE meal_date <> $1) AS meals_other_days`,
+      [day],
+    );
+
     const report: RoundReport = {
       scenario,
       round: n,
@@ -346,6 +370,7 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
       outsideMealsWithOneWarning: Number(geo!.warned_once),
       duplicateWarnings: Number(dupes!.n),
       warningsByModel: Object.fromEntries(byModel.map((r) => [r.model_key, Number(r.n)])),
+      ledger: { day, entries: Number(ledger!.entries), sumFen: Number(ledger!.sum), periodUnitPaidMeals: Number(ledger!.period_unit_paid ?? -1), storedUnitPaidMeals: Number(ledger!.meals_unit_paid), mealsOnOtherDays: Number(ledger!.meals_other_days) },
       recoverySeconds: recoveredAt && killedAt ? Math.round((recoveredAt - killedAt) / 100) / 10 : 0,
       ok: true,
       failures,
@@ -361,6 +386,9 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
     check(report.mealsWithoutFact === 0 && report.riskMealFacts === report.mealsStored, `risk facts ${report.riskMealFacts} for ${report.mealsStored} meals`);
     check(report.outsideMealsWithOneWarning === report.outsideMeals && report.proxyWarnings === report.outsideMeals, `outside meals ${report.outsideMeals}, warned once ${report.outsideMealsWithOneWarning}, proxy warnings ${report.proxyWarnings}`);
     check(report.duplicateWarnings === 0, `${report.duplicateWarnings} duplicated warnings`);
+    const l = report.ledger;
+    check(l.entries > 0 && l.sumFen === 0, `ledger of ${l.day}: ${l.entries} entries summing to ${l.sumFen} fen`);
+    check(l.periodUnitPaidMeals === l.storedUnitPaidMeals && l.mealsOnOtherDays === 0, `ledger of ${l.day}: ${l.periodUnitPaidMeals} unit-paid meals settled of ${l.storedUnitPaidMeals} stored; ${l.mealsOnOtherDays} meals on other days`);
     report.ok = failures.length === 0;
     return report;
   } finally {
@@ -373,10 +401,10 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
 
 async function main(): Promise<void> {
   log(`options ${JSON.stringify(opts)}`);
-  const entries = benchServiceEntries(REPO);
+  const entries = benchServiceEntries(REPO, 'dist-crash');
   if (opts.build || !existsSync(entries.canteen) || !existsSync(entries.risk)) {
     log('building both services into bench/dist');
-    buildBenchServices(REPO);
+    buildBenchServices(REPO, 'dist-crash');
   }
   rmSync(kafkaEnv.KAFKA_DATA_DIR, { recursive: true, force: true });
   if (!kafkaSh('start')) throw new Error('could not start the crash-proof broker');
@@ -390,7 +418,8 @@ async function main(): Promise<void> {
           `${scenario} round ${n}: ${r.ok ? 'OK' : 'FAILED'} — ${r.answered2xx} scans answered 2xx (${r.retriedScans} retried), ${r.mealsStored} meals stored, ` +
             `${r.successStoredExactlyOnce} success answers stored exactly once, ${r.storedWithoutSuccess} stored without answer; ` +
             `topic ${r.topic.messages} messages / ${r.topic.distinctEvents} event ids (${r.topic.mealsWithSeveralEvents} meals with >1 id); ` +
-            `risk facts ${r.riskMealFacts}; outside-geofence meals ${r.outsideMeals} → ${r.proxyWarnings} warnings, duplicates ${r.duplicateWarnings}` +
+            `risk facts ${r.riskMealFacts}; outside-geofence meals ${r.outsideMeals} → ${r.proxyWarnings} warnings, duplicates ${r.duplicateWarnings}; ` +
+            `ledger ${r.ledger.day}: ${r.ledger.entries} entries, sum ${r.ledger.sumFen} fen, ${r.ledger.periodUnitPaidMeals}/${r.ledger.storedUnitPaidMeals} unit-paid meals settled` +
             (r.failures.length ? `; FAILURES: ${r.failures.join('; ')}` : ''),
         );
       }

@@ -80,10 +80,10 @@ interface Counters {
 
 async function main(): Promise<void> {
   log(`options ${JSON.stringify(opts)}`);
-  const entries = benchServiceEntries(REPO);
+  const entries = benchServiceEntries(REPO, 'dist-simulate');
   if (opts.build || !existsSync(entries.canteen) || !existsSync(entries.risk)) {
     log('building both services into bench/dist');
-    buildBenchServices(REPO);
+    buildBenchServices(REPO, 'dist-simulate');
   }
 
   // ── the city ───────────────────────────────────────────────────────────────────────────────────────────────

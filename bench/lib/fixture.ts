@@ -1,8 +1,8 @@
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { ensureKeyPairFiles, keyId, parsePrivateKey } from '@meal/auth';
 import { BenchCanteen } from './prepare';
@@ -63,23 +63,28 @@ export async function issueMealCodes(baseUrl: string, adminToken: string, cantee
 }
 
 
-/** Where buildBenchServices puts the two services' entry points. */
-export function benchServiceEntries(repo: string): { canteen: string; risk: string } {
-  return { canteen: join(repo, 'bench/dist/canteen/apps/canteen/src/main.js'), risk: join(repo, 'bench/dist/risk/apps/risk/src/main.js') };
+/** Where buildBenchServices puts the two services' entry points (`bench/<outDir>/…`). */
+export function benchServiceEntries(repo: string, outDir = 'dist'): { canteen: string; risk: string } {
+  return { canteen: join(repo, `bench/${outDir}/canteen/apps/canteen/src/main.js`), risk: join(repo, `bench/${outDir}/risk/apps/risk/src/main.js`) };
 }
 
 /**
- * Builds both services into bench/dist (git-ignored) with the Nest CLI (tsc builder). nest-cli.json copies the web
- * assets to the default dist only, so the static pages are copied beside their controllers here.
+ * Builds both services into bench/<outDir> (git-ignored) with the Nest CLI (tsc builder). Each tool has its own
+ * outDir so one tool's build never replaces the files another tool is running. nest-cli.json copies the web assets
+ * to the default dist only, so the static pages are copied beside their controllers here.
  */
-export function buildBenchServices(repo: string): void {
-  execFileSync('npx', ['nest', 'build', 'canteen', '--path', 'bench/tsconfig.canteen-build.json'], { cwd: repo, stdio: 'inherit' });
-  execFileSync('npx', ['nest', 'build', 'risk', '--path', 'bench/tsconfig.risk-build.json'], { cwd: repo, stdio: 'inherit' });
-  for (const [app, dir] of [
+export function buildBenchServices(repo: string, outDir = 'dist'): void {
+  // the Nest CLI resolves --path from the workspace, so the build configuration lives in the (git-ignored) output dir
+  const configDir = join(repo, `bench/${outDir}`);
+  mkdirSync(configDir, { recursive: true });
+  for (const [app, assets] of [
     ['canteen', 'apps/canteen/src/web/public'],
     ['risk', 'apps/risk/src/console/public'],
   ] as const) {
-    const from = join(repo, dir);
-    if (existsSync(from)) cpSync(from, join(repo, `bench/dist/${app}`, dir), { recursive: true });
+    const tsconfig = join(configDir, `tsconfig.${app}.json`);
+    writeFileSync(tsconfig, JSON.stringify({ extends: join(repo, `apps/${app}/tsconfig.app.json`), compilerOptions: { outDir: join(repo, `bench/${outDir}/${app}`) } }));
+    execFileSync('npx', ['nest', 'build', app, '--path', relative(repo, tsconfig)], { cwd: repo, stdio: 'inherit' });
+    const from = join(repo, assets);
+    if (existsSync(from)) cpSync(from, join(repo, `bench/${outDir}/${app}`, assets), { recursive: true });
   }
 }

@@ -31,6 +31,8 @@ export class AppConfig {
     cacheTtlMs: number;
     /** PUT /simulation/clock may move the scan clock (simulator only; never in production). */
     simulationClockEnabled: boolean;
+    /** Where the simulation clock starts (undefined: at the real time). */
+    simulationClockStart?: Date;
   };
 
   constructor(env: EnvironmentVariables) {
@@ -69,6 +71,7 @@ export class AppConfig {
       passTtlSeconds: env.SCAN_PASS_TTL_SECONDS,
       cacheTtlMs: env.SCAN_CACHE_TTL_MS,
       simulationClockEnabled: env.SIMULATION_CLOCK_ENABLED,
+      simulationClockStart: env.SIMULATION_CLOCK_START ? new Date(env.SIMULATION_CLOCK_START) : undefined,
     };
   }
 }

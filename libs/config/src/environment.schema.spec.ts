@@ -34,6 +34,9 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production', AUTH_DEV_LOGIN_ENABLED: 'false', SIMULATION_CLOCK_ENABLED: 'true' })).toThrow(/simulation clock must be off in production/);
     expect(validateEnvironment({ NODE_ENV: 'development', SIMULATION_CLOCK_ENABLED: 'true' }).SIMULATION_CLOCK_ENABLED).toBe(true);
     expect(validateEnvironment({}).SIMULATION_CLOCK_ENABLED).toBe(false);
+    expect(validateEnvironment({ SIMULATION_CLOCK_ENABLED: 'true', SIMULATION_CLOCK_START: '2026-03-02T04:00:00Z' }).SIMULATION_CLOCK_START).toBe('2026-03-02T04:00:00Z');
+    expect(() => validateEnvironment({ SIMULATION_CLOCK_START: '2026-03-02T04:00:00Z' })).toThrow(/needs SIMULATION_CLOCK_ENABLED/);
+    expect(() => validateEnvironment({ SIMULATION_CLOCK_ENABLED: 'true', SIMULATION_CLOCK_START: 'yesterday' })).toThrow(/SIMULATION_CLOCK_START/);
   });
 
   it('refuses the development login in production', () => {

@@ -162,6 +162,10 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean()
   SIMULATION_CLOCK_ENABLED = false;
+
+  /** With SIMULATION_CLOCK_ENABLED: the instant the scan clock starts at (then it runs at the real pace), e.g. yesterday's lunch. */
+  @Matches(/^$|^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'SIMULATION_CLOCK_START must be an ISO 8601 instant with an offset, or empty' })
+  SIMULATION_CLOCK_START = '';
 }
 
 export class ConfigValidationError extends Error {
@@ -186,6 +190,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   if (env.NODE_ENV === 'production' && env.AUTH_DEV_LOGIN_ENABLED) {
     throw new ConfigValidationError(['AUTH_DEV_LOGIN_ENABLED=true: the development login must be off in production']);
+  }
+  if (env.SIMULATION_CLOCK_START && !env.SIMULATION_CLOCK_ENABLED) {
+    throw new ConfigValidationError(['SIMULATION_CLOCK_START: needs SIMULATION_CLOCK_ENABLED=true']);
   }
   if (env.NODE_ENV === 'production' && env.SIMULATION_CLOCK_ENABLED) {
     throw new ConfigValidationError(['SIMULATION_CLOCK_ENABLED=true: the simulation clock must be off in production']);

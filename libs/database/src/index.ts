@@ -1,3 +1,4 @@
 export * from './data-source-options';
 export * from './database-admin';
 export * from './database.module';
+export * from './pool-client-errors';

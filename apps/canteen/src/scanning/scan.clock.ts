@@ -13,7 +13,11 @@ export const systemScanClock: ScanClock = { now: () => new Date() };
  * set. Bound to SCAN_CLOCK only when SIMULATION_CLOCK_ENABLED is true (never in production).
  */
 export class AdjustableScanClock implements ScanClock {
-  private offsetMs = 0;
+  private offsetMs: number;
+
+  constructor(start?: Date) {
+    this.offsetMs = start ? start.getTime() - Date.now() : 0;
+  }
 
   now(): Date {
     return new Date(Date.now() + this.offsetMs);

@@ -25,7 +25,7 @@ export const CANTEEN_MEAL_CODE_MODULE = MealCodeModule.forRootAsync({ inject: [A
   controllers: [ScansController, MealsController],
   providers: [
     // the real clock; the simulator's adjustable one only when SIMULATION_CLOCK_ENABLED (refused in production)
-    { provide: SCAN_CLOCK, inject: [AppConfig], useFactory: (config: AppConfig) => (config.scan.simulationClockEnabled ? new AdjustableScanClock() : systemScanClock) },
+    { provide: SCAN_CLOCK, inject: [AppConfig], useFactory: (config: AppConfig) => (config.scan.simulationClockEnabled ? new AdjustableScanClock(config.scan.simulationClockStart) : systemScanClock) },
     MealRepository,
     ScanDirectory,
     PassKeyService,
