@@ -163,12 +163,7 @@ export class KafkaJsTransport extends EventTransport {
       this.logger.log(`Kafka: all ${wanted.length} topics present`);
       return;
     }
-    try {
-      await this.admin.createTopics({ topics: missing, waitForLeaders: true, timeout: 10000 });
-    } catch (error) {
-      // TOPIC_ALREADY_EXISTS from a concurrent creator is fine; anything else is not.
-      if (!(error instanceof Error) || !/already exists/i.test(error.message)) throw error;
-    }
+    await this.createTopicsAndWait(missing);
     const now = new Set(await this.admin.listTopics());
     const absent = wanted.filter((t) => !now.has(t.topic)).map((t) => t.topic);
     if (absent.length > 0) throw new Error(`Kafka: could not create topics ${absent.join(', ')}`);
@@ -181,11 +176,33 @@ export class KafkaJsTransport extends EventTransport {
     const existing = new Set(await this.admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    await this.createTopicsAndWait(missing.map((topic) => ({ topic, numPartitions: 1 })));
+    this.logger.log(`Kafka: created dead-letter topics ${missing.join(', ')}`);
+  }
+
+  /**
+   * Creates topics (TOPIC_ALREADY_EXISTS from a concurrent creator is fine) and waits until every partition has a
+   * leader. kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this
+   * topic-partition"), which a KRaft broker answers for a moment after CreateTopics while the new metadata propagates;
+   * here that answer is waited out, up to 15 s.
+   */
+  private async createTopicsAndWait(topics: ITopicConfig[]): Promise<void> {
     try {
-      await this.admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true, timeout: 10000 });
-      this.logger.log(`Kafka: created dead-letter topics ${missing.join(', ')}`);
+      await this.admin.createTopics({ topics, waitForLeaders: false, timeout: 10000 });
     } catch (error) {
       if (!(error instanceof Error) || !/already exists/i.test(error.message)) throw error;
+    }
+    const names = topics.map((t) => t.topic);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: names });
+        if (metadata.length === names.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        if (Date.now() > deadline) throw new Error(`Kafka: topics ${names.join(', ')} have no leader after 15 s`);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ParsedEvent } from '@meal/contracts';
+import { EventEnvelope, ParsedEvent } from '@meal/contracts';
 import { OutboxWriter } from '@meal/kafka';
 import { MetricsService } from '@meal/platform';
 import { Counter, Histogram } from 'prom-client';
@@ -107,29 +107,39 @@ export class EvaluationService {
 
   /**
    * Handles consumed events (one partition's batch, in offset order) in `sql`'s transaction: takes every diner and
-   * reception lock of the batch in one fixed order, then records and evaluates each event in turn with the cached
-   * model settings (organisation lookups are cached for the batch). Returns the warnings newly raised.
+   * reception lock of the batch in one fixed order, prefetches what the models ask about its meals, then records and
+   * evaluates each event in turn with the cached model settings (organisation lookups are cached for the batch).
+   * Returns the warnings newly raised.
    */
   async handleBatch(events: readonly ParsedEvent[], sql: SqlRunner): Promise<StoredWarning[]> {
     const facts = new FactRepository(sql, this.organisationCache());
     await facts.lockAll(events.flatMap((e) => lockKeyOf(e)));
+    // under the locks: the batch's meal questions in a few queries, kept exact by the upserts below
+    const scans = events.flatMap((e) => (e.type === 'meal.scanned' ? [{ eventId: e.eventId, payload: e.payload }] : []));
+    const prefetched = await facts.prefetchMeals(scans.map((s) => s.payload));
+    // the scans in one statement, each hidden until its turn; voids and claims change or read meals, so with one in the batch each scan is written in turn
+    if (prefetched && scans.length > 1 && !events.some((e) => e.type === 'meal.voided' || e.type === 'allowance.claim')) await facts.insertMeals(scans);
     const settings = await this.settings.typedSettings();
     const stored: StoredWarning[] = [];
+    const alerts: EventEnvelope[] = [];
     for (const event of events) {
       // each event is recorded and evaluated before the next is recorded: a warning's trigger is the event that made it true
       const trigger = await this.record(event, facts, false);
-      if (trigger) stored.push(...(await this.evaluate(event, trigger, facts, sql, settings)));
+      if (trigger) stored.push(...(await this.evaluate(event, trigger, facts, sql, settings, alerts)));
     }
+    // the batch's alerts in one outbox statement, in the order they were raised (they commit with the warnings)
+    await this.outbox.write(sql, alerts);
     return stored;
   }
 
-  /** Evaluates every enabled model on one trigger and stores what it raises. */
+  /** Evaluates every enabled model on one trigger and stores what it raises; adds their alert events to `alerts`. */
   private async evaluate(
     event: ParsedEvent,
     trigger: Trigger,
     facts: FactRepository,
     sql: SqlRunner,
     settings: ReadonlyMap<string, ModelSettings<object>>,
+    alerts: EventEnvelope[],
   ): Promise<StoredWarning[]> {
     const stored: StoredWarning[] = [];
     for (const model of WARNING_MODELS) {
@@ -156,7 +166,7 @@ export class EvaluationService {
           businessDate: draft.businessDate,
         });
         if (!warning) continue;
-        await this.outbox.write(sql, [alertEventOf(warning, event.correlationId)]);
+        alerts.push(alertEventOf(warning, event.correlationId));
         stored.push(warning);
         this.raised.inc({ model: model.key });
         this.latency.observe({ model: model.key }, Math.max(0, (Date.now() - Date.parse(event.occurredAt)) / 1000));

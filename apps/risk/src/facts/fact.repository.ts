@@ -34,12 +34,32 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const shanghaiDay = (instant: string): string => new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** A batch whose meal dates span more days than this is not prefetched (its questions go to SQL one by one). */
+const PREFETCH_MAX_SPAN_DAYS = 7;
+const SEP = '\u0000';
+const pairDayKey = (dinerUnitId: string, ownerUnitId: string, date: string): string => `${dinerUnitId}${SEP}${ownerUnitId}${SEP}${date}`;
+const canteenDayKey = (canteenId: string, date: string): string => `${canteenId}${SEP}${date}`;
+/** Scan order of the meal queries (ORDER BY scanned_at, meal_id): fixed-width UTC instants and lower-case uuids compare as text. */
+const byScan = (a: MealFact, b: MealFact): number => (a.scannedAt < b.scannedAt ? -1 : a.scannedAt > b.scannedAt ? 1 : a.mealId < b.mealId ? -1 : a.mealId > b.mealId ? 1 : 0);
 
 /** A diner's non-voided meals with meal dates in [from, to], read once and reused by several model questions. */
 interface DinerWindow {
   from: string;
   to: string;
   meals: MealFact[];
+}
+
+/** A diner's non-revoked claims whose trips intersect [from, to] (prefetched for a batch's unit-paid meals). */
+interface DinerClaims {
+  from: string;
+  to: string;
+  claims: ClaimFact[];
+}
+
+/** Non-voided meals of a canteen on one meal date: visitor meals and all meals. */
+interface CanteenDay {
+  visitorMeals: number;
+  meals: number;
 }
 
 /** Writes the facts consumed events carry, and reads them back for the models (SQL only here). */
@@ -53,6 +73,16 @@ export class FactRepository implements RiskContext {
    * sees its own writes. Assumes a meal's date is within a day of the Asia/Shanghai date of its scan.
    */
   private readonly dinerWindows = new Map<string, DinerWindow>();
+  /**
+   * Prefetched for a batch (prefetchMeals, after its locks) and kept exact as the batch writes: non-voided meals per
+   * unit pair and meal date, per canteen and meal date, and the claims of the diners of its unit-paid meals. Only keys
+   * the batch holds a lock on are kept (pair-day and canteen-day locks; claims under the diner lock).
+   */
+  private readonly pairDays = new Map<string, number>();
+  private readonly canteenDays = new Map<string, CanteenDay>();
+  private readonly dinerClaims = new Map<string, DinerClaims>();
+  /** Meals written by insertMeals whose events the batch has not reached yet, by meal id: the inserted ones are hidden from every read. */
+  private readonly ahead = new Map<string, { eventId: string; meal: MealFact; inserted: boolean }>();
 
   constructor(
     private readonly sql: SqlRunner,
@@ -67,9 +97,10 @@ export class FactRepository implements RiskContext {
     let window = this.dinerWindows.get(dinerId);
     if (!window || window.from > from || window.to < to) {
       const [wFrom, wTo] = [plusDays(from, -2), plusDays(to, 2)];
-      const meals = await this.rows<MealFact>(
-        `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
+      const meals = await this.visibleRows<MealFact>(
+        `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL`,
         [dinerId, wFrom, wTo],
+        ' ORDER BY scanned_at, meal_id',
       );
       window = { from: wFrom, to: wTo, meals };
       this.dinerWindows.set(dinerId, window);
@@ -79,6 +110,157 @@ export class FactRepository implements RiskContext {
 
   private async rows<T>(text: string, params: unknown[]): Promise<T[]> {
     return (await this.sql.query(text, params)) as T[];
+  }
+
+  /**
+   * A read of risk_meal_facts (`where` ends in its WHERE clause, `tail` is its ORDER BY / LIMIT) that does not see the
+   * meals insertMeals wrote ahead for events the batch has not reached yet. Adds nothing when there are none, so the
+   * usual plans (index-only scans) stay.
+   */
+  private visibleRows<T>(where: string, params: unknown[], tail = ''): Promise<T[]> {
+    // only rows the batch inserted: a meal stored before the batch (a redelivered scan) was visible all along
+    const hidden = [...this.ahead.values()].filter((a) => a.inserted).map((a) => a.meal.mealId);
+    if (hidden.length === 0) return this.rows<T>(`${where}${tail}`, params);
+    return this.rows<T>(`${where} AND meal_id <> ALL($${params.length + 1}::uuid[])${tail}`, [...params, hidden]);
+  }
+
+  /**
+   * Reads in a few queries what the models ask about a batch's meals: the diners' meals around the batch's meal dates,
+   * the day's meal counts of the visited unit pairs and canteens, the claims of the diners of unit-paid meals and the
+   * diners' staff rows.
+   * Call it after taking the batch's locks (lockKeyOf): then nobody else changes these rows until the transaction
+   * ends, and the upserts of the batch keep them exact, so each event still sees exactly the facts of the events
+   * before it. A batch spanning more than PREFETCH_MAX_SPAN_DAYS meal dates is not prefetched.
+   */
+  async prefetchMeals(meals: readonly MealScannedV1[]): Promise<boolean> {
+    if (meals.length === 0) return false;
+    const dates = meals.map((m) => m.mealDate).sort();
+    const [first, last] = [dates[0], dates[dates.length - 1]];
+    if (Date.parse(`${last}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`) > PREFETCH_MAX_SPAN_DAYS * DAY_MS) return false;
+
+    const diners = [...new Set(meals.map((m) => m.dinerId))];
+    const [wFrom, wTo] = [plusDays(first, -2), plusDays(last, 2)];
+    const windowMeals = await this.rows<MealFact>(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = ANY($1::text[]) AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL
+       ORDER BY scanned_at, meal_id`,
+      [diners, wFrom, wTo],
+    );
+    for (const dinerId of diners) this.dinerWindows.set(dinerId, { from: wFrom, to: wTo, meals: [] });
+    for (const meal of windowMeals) this.dinerWindows.get(meal.dinerId)?.meals.push(meal);
+
+    const visits = meals.filter((m) => m.dinerUnitId !== m.canteenOwnerUnitId);
+    const pairs = new Map(visits.map((m) => [pairDayKey(m.dinerUnitId, m.canteenOwnerUnitId, m.mealDate), m]));
+    if (pairs.size > 0) {
+      const list = [...pairs.values()];
+      const counts = await this.rows<{ dinerUnitId: string; ownerUnitId: string; mealDate: string; n: number }>(
+        `SELECT diner_unit_id AS "dinerUnitId", canteen_owner_unit_id AS "ownerUnitId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate", count(*)::int AS n
+         FROM risk_meal_facts
+         WHERE (diner_unit_id, canteen_owner_unit_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::date[])) AND voided_at IS NULL
+         GROUP BY diner_unit_id, canteen_owner_unit_id, meal_date`,
+        [list.map((m) => m.dinerUnitId), list.map((m) => m.canteenOwnerUnitId), list.map((m) => m.mealDate)],
+      );
+      for (const key of pairs.keys()) this.pairDays.set(key, 0);
+      for (const c of counts) this.pairDays.set(pairDayKey(c.dinerUnitId, c.ownerUnitId, c.mealDate), c.n);
+    }
+    const canteenDays = new Map(visits.map((m) => [canteenDayKey(m.canteenId, m.mealDate), m]));
+    if (canteenDays.size > 0) {
+      const list = [...canteenDays.values()];
+      const counts = await this.rows<{ canteenId: string; mealDate: string; visitorMeals: number; meals: number }>(
+        `SELECT canteen_id AS "canteenId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate",
+           count(*) FILTER (WHERE diner_unit_id <> canteen_owner_unit_id)::int AS "visitorMeals", count(*)::int AS meals
+         FROM risk_meal_facts WHERE (canteen_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::date[])) AND voided_at IS NULL
+         GROUP BY canteen_id, meal_date`,
+        [list.map((m) => m.canteenId), list.map((m) => m.mealDate)],
+      );
+      for (const key of canteenDays.keys()) this.canteenDays.set(key, { visitorMeals: 0, meals: 0 });
+      for (const c of counts) this.canteenDays.set(canteenDayKey(c.canteenId, c.mealDate), { visitorMeals: c.visitorMeals, meals: c.meals });
+    }
+
+    const payers = [...new Set(meals.filter((m) => m.payer === 'unit').map((m) => m.dinerId))];
+    if (payers.length > 0) {
+      const claims = await this.rows<ClaimFact>(
+        `SELECT ${CLAIM_COLUMNS} FROM risk_allowance_claims WHERE diner_id = ANY($1::text[]) AND trip_start <= $3 AND trip_end >= $2 AND status <> 'revoked'
+         ORDER BY claim_id`,
+        [payers, first, last],
+      );
+      for (const dinerId of payers) this.dinerClaims.set(dinerId, { from: first, to: last, claims: [] });
+      for (const claim of claims) this.dinerClaims.get(claim.dinerId)?.claims.push(claim);
+    }
+
+    // staff names label the warnings of the batch (one lookup per alert otherwise)
+    const unknownStaff = diners.filter((id) => UUID.test(id) && id === id.toLowerCase() && !this.staffs.has(id)); // rows come back lower-case
+    if (unknownStaff.length > 0) {
+      const staff = await this.rows<StaffInfo>(`SELECT id, name, unit_id AS "unitId" FROM staff WHERE id = ANY($1::uuid[])`, [unknownStaff]);
+      for (const id of unknownStaff) this.staffs.set(id, undefined);
+      for (const row of staff) this.staffs.set(row.id, row);
+    }
+    return true;
+  }
+
+  /**
+   * Writes a batch's scanned meals in one statement (after prefetchMeals, under the batch's locks). Until upsertMeal
+   * reaches a meal's event, the meal stays hidden from every read (visibleRows; the prefetched windows and counts are
+   * only updated then), so each event is still evaluated against the facts of the events before it. Meal ids must be
+   * unique in the batch and no void may be in it (a void before its scan would change the stored row); otherwise
+   * nothing is written here and upsertMeal writes meal by meal.
+   */
+  async insertMeals(scans: readonly { eventId: string; payload: MealScannedV1 }[]): Promise<void> {
+    if (scans.length === 0 || new Set(scans.map((s) => s.payload.mealId)).size !== scans.length) return;
+    const column = <K extends keyof MealScannedV1>(key: K): MealScannedV1[K][] => scans.map((s) => s.payload[key]);
+    const rows = await this.rows<MealFact & { inserted: boolean }>(
+      `INSERT INTO risk_meal_facts (meal_id, event_id, diner_id, diner_unit_id, diner_region_code, canteen_id, canteen_owner_unit_id,
+         canteen_region_code, slot, meal_date, scanned_at, price_fen, payer, payment_kind, scan_latitude, scan_longitude, distance_meters,
+         within_geofence, voided_at, void_event_id)
+       SELECT p.meal_id, p.event_id, p.diner_id, p.diner_unit_id, p.diner_region_code, p.canteen_id, p.canteen_owner_unit_id, p.canteen_region_code,
+         p.slot, p.meal_date, p.scanned_at, p.price_fen, p.payer, p.payment_kind, p.scan_latitude, p.scan_longitude, p.distance_meters,
+         p.within_geofence, v.voided_at, v.event_id
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::varchar[], $6::text[], $7::text[], $8::varchar[], $9::text[], $10::date[],
+         $11::timestamptz[], $12::bigint[], $13::text[], $14::text[], $15::float8[], $16::float8[], $17::float8[], $18::boolean[])
+         AS p(meal_id, event_id, diner_id, diner_unit_id, diner_region_code, canteen_id, canteen_owner_unit_id, canteen_region_code, slot, meal_date,
+           scanned_at, price_fen, payer, payment_kind, scan_latitude, scan_longitude, distance_meters, within_geofence)
+       LEFT JOIN risk_meal_voids v ON v.meal_id = p.meal_id
+       ON CONFLICT (meal_id) DO UPDATE SET meal_id = EXCLUDED.meal_id
+       RETURNING ${MEAL_COLUMNS}, (xmax = 0) AS inserted`,
+      [
+        column('mealId'), scans.map((s) => s.eventId), column('dinerId'), column('dinerUnitId'), column('dinerRegionCode'), column('canteenId'),
+        column('canteenOwnerUnitId'), column('canteenRegionCode'), column('slot'), column('mealDate'), column('scannedAt'), column('priceFen'),
+        column('payer'), column('paymentKind'), column('scanLatitude'), column('scanLongitude'), column('distanceMeters'), column('withinGeofence'),
+      ],
+    );
+    const byMeal = new Map(rows.map(({ inserted, ...meal }) => [meal.mealId, { meal, inserted }]));
+    for (const s of scans) {
+      const row = byMeal.get(s.payload.mealId);
+      if (row) this.ahead.set(s.payload.mealId, { eventId: s.eventId, ...row });
+    }
+  }
+
+  /** Keeps the prefetched windows and counts exact after a meal upsert (`inserted`: a new row, not a redelivery). */
+  private recordedMeal(meal: MealFact, inserted: boolean): void {
+    const window = this.dinerWindows.get(meal.dinerId);
+    if (window) {
+      const meals = window.meals.filter((m) => m.mealId !== meal.mealId);
+      if (!meal.voidedAt && meal.mealDate >= window.from && meal.mealDate <= window.to) {
+        const at = meals.findIndex((m) => byScan(m, meal) > 0);
+        meals.splice(at < 0 ? meals.length : at, 0, meal);
+      }
+      window.meals = meals;
+    }
+    if (!inserted || meal.voidedAt) return;
+    const pairKey = pairDayKey(meal.dinerUnitId, meal.canteenOwnerUnitId, meal.mealDate);
+    const pair = this.pairDays.get(pairKey);
+    if (pair !== undefined) this.pairDays.set(pairKey, pair + 1);
+    const day = this.canteenDays.get(canteenDayKey(meal.canteenId, meal.mealDate));
+    if (day) {
+      day.meals += 1;
+      if (meal.dinerUnitId !== meal.canteenOwnerUnitId) day.visitorMeals += 1;
+    }
+  }
+
+  /** Forgets everything prefetched (a void changes meals the batch may not hold a lock on). */
+  private forgetPrefetched(): void {
+    this.dinerWindows.clear();
+    this.pairDays.clear();
+    this.canteenDays.clear();
   }
 
   /** Serialises the work on one key (a diner, the reception graph) until the transaction ends. */
@@ -102,8 +284,14 @@ export class FactRepository implements RiskContext {
 
   /** Upserts a scanned meal (idempotent); a void that arrived first is applied. Returns the stored fact. */
   async upsertMeal(eventId: string, p: MealScannedV1): Promise<MealFact> {
-    this.dinerWindows.delete(p.dinerId);
-    const [row] = await this.rows<MealFact>(
+    const written = this.ahead.get(p.mealId);
+    if (written && written.eventId === eventId) {
+      this.ahead.delete(p.mealId);
+      if (written.meal.dinerId !== p.dinerId) this.dinerWindows.delete(p.dinerId);
+      this.recordedMeal(written.meal, written.inserted);
+      return written.meal;
+    }
+    const [row] = await this.rows<MealFact & { inserted: boolean }>(
       `INSERT INTO risk_meal_facts (meal_id, event_id, diner_id, diner_unit_id, diner_region_code, canteen_id, canteen_owner_unit_id,
          canteen_region_code, slot, meal_date, scanned_at, price_fen, payer, payment_kind, scan_latitude, scan_longitude, distance_meters,
          within_geofence, voided_at, void_event_id)
@@ -111,24 +299,28 @@ export class FactRepository implements RiskContext {
          $12::bigint, $13::text, $14::text, $15::float8, $16::float8, $17::float8, $18::boolean, v.voided_at, v.event_id
        FROM (SELECT 1) AS one LEFT JOIN risk_meal_voids v ON v.meal_id = $1::uuid
        ON CONFLICT (meal_id) DO UPDATE SET meal_id = EXCLUDED.meal_id
-       RETURNING ${MEAL_COLUMNS}`,
+       RETURNING ${MEAL_COLUMNS}, (xmax = 0) AS inserted`,
       [
         p.mealId, eventId, p.dinerId, p.dinerUnitId, p.dinerRegionCode, p.canteenId, p.canteenOwnerUnitId, p.canteenRegionCode, p.slot,
         p.mealDate, p.scannedAt, p.priceFen, p.payer, p.paymentKind, p.scanLatitude, p.scanLongitude, p.distanceMeters, p.withinGeofence,
       ],
     );
-    return row;
+    const { inserted, ...meal } = row;
+    if (meal.dinerId !== p.dinerId) this.dinerWindows.delete(p.dinerId);
+    this.recordedMeal(meal, inserted);
+    return meal;
   }
 
   /** Marks a meal voided (remembering the void if the scan has not arrived yet). */
   async voidMeal(eventId: string, p: MealVoidedV1): Promise<void> {
-    this.dinerWindows.clear(); // the void names the diner, but the stored meal is authoritative
+    this.forgetPrefetched(); // the void names the diner, but the stored meal is authoritative
     await this.sql.query(`INSERT INTO risk_meal_voids (meal_id, event_id, voided_at) VALUES ($1, $2, $3) ON CONFLICT (meal_id) DO NOTHING`, [p.mealId, eventId, p.voidedAt]);
     await this.sql.query(`UPDATE risk_meal_facts SET voided_at = $2, void_event_id = $3 WHERE meal_id = $1 AND voided_at IS NULL`, [p.mealId, p.voidedAt, eventId]);
   }
 
   /** Upserts a claim, keeping the latest version by occurredAt. Returns the stored (current) claim. */
   async upsertClaim(eventId: string, occurredAt: string, p: AllowanceClaimV1): Promise<ClaimFact> {
+    this.dinerClaims.clear(); // an update may move a claim between diners
     await this.sql.query(
       `INSERT INTO risk_allowance_claims (claim_id, event_id, diner_id, diner_unit_id, trip_start, trip_end, destination_region_code, days,
          allowance_fen, status, occurred_at)
@@ -165,13 +357,16 @@ export class FactRepository implements RiskContext {
   async unitPaidMealsBetween(dinerId: string, from: string, to: string): Promise<MealFact[]> {
     const window = this.dinerWindows.get(dinerId);
     if (window && window.from <= from && window.to >= to) return window.meals.filter((m) => m.mealDate >= from && m.mealDate <= to && m.payer === 'unit');
-    return this.rows(
-      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND payer = 'unit' AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
+    return this.visibleRows(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND payer = 'unit' AND voided_at IS NULL`,
       [dinerId, from, to],
+      ' ORDER BY scanned_at, meal_id',
     );
   }
 
-  claimsIntersecting(dinerId: string, from: string, to: string): Promise<ClaimFact[]> {
+  async claimsIntersecting(dinerId: string, from: string, to: string): Promise<ClaimFact[]> {
+    const cached = this.dinerClaims.get(dinerId);
+    if (cached && cached.from <= from && cached.to >= to) return cached.claims.filter((c) => c.tripStart <= to && c.tripEnd >= from);
     return this.rows(
       `SELECT ${CLAIM_COLUMNS} FROM risk_allowance_claims WHERE diner_id = $1 AND trip_start <= $3 AND trip_end >= $2 AND status <> 'revoked' ORDER BY claim_id`,
       [dinerId, from, to],
@@ -189,22 +384,25 @@ export class FactRepository implements RiskContext {
         return at >= f && at <= t;
       });
     }
-    return this.rows(
-      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND scanned_at BETWEEN $2 AND $3 AND voided_at IS NULL ORDER BY scanned_at, meal_id`,
+    return this.visibleRows(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND scanned_at BETWEEN $2 AND $3 AND voided_at IS NULL`,
       [dinerId, from, to],
+      ' ORDER BY scanned_at, meal_id',
     );
   }
 
   pairMealsBetween(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<MealFact[]> {
-    return this.rows(
-      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL
-       ORDER BY scanned_at, meal_id`,
+    return this.visibleRows(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL`,
       [dinerUnitId, ownerUnitId, from, to],
+      ' ORDER BY scanned_at, meal_id',
     );
   }
 
   async countPairMeals(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<number> {
-    const [row] = await this.rows<{ n: number }>(
+    const cached = from === to ? this.pairDays.get(pairDayKey(dinerUnitId, ownerUnitId, from)) : undefined;
+    if (cached !== undefined) return cached;
+    const [row] = await this.visibleRows<{ n: number }>(
       `SELECT count(*)::int AS n FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL`,
       [dinerUnitId, ownerUnitId, from, to],
     );
@@ -212,8 +410,10 @@ export class FactRepository implements RiskContext {
   }
 
   async canteenFlow(canteenId: string, from: string, to: string): Promise<CanteenFlow> {
+    const day = from === to ? this.canteenDays.get(canteenDayKey(canteenId, from)) : undefined;
+    if (day) return { visitorMeals: day.visitorMeals, activeDays: day.meals > 0 ? 1 : 0 };
     // ix_risk_meal_facts_canteen_day (partial, covering) makes this an index-only scan
-    const [row] = await this.rows<CanteenFlow>(
+    const [row] = await this.visibleRows<CanteenFlow>(
       `SELECT count(*) FILTER (WHERE diner_unit_id <> canteen_owner_unit_id)::int AS "visitorMeals", count(DISTINCT meal_date)::int AS "activeDays"
        FROM risk_meal_facts WHERE canteen_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL`,
       [canteenId, from, to],
@@ -222,10 +422,10 @@ export class FactRepository implements RiskContext {
   }
 
   canteenVisitorMeals(canteenId: string, mealDate: string, limit: number): Promise<MealFact[]> {
-    return this.rows(
-      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE canteen_id = $1 AND meal_date = $2 AND voided_at IS NULL AND diner_unit_id <> canteen_owner_unit_id
-       ORDER BY scanned_at, meal_id LIMIT $3`,
+    return this.visibleRows(
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE canteen_id = $1 AND meal_date = $2 AND voided_at IS NULL AND diner_unit_id <> canteen_owner_unit_id`,
       [canteenId, mealDate, limit],
+      ' ORDER BY scanned_at, meal_id LIMIT $3',
     );
   }
 
