@@ -16,7 +16,7 @@
  * model: injected, found, false warnings, precision, recall. Writes bench/results/simulation.json and the ground
  * truth (with the meal ids the canteen service gave) to bench/results/simulation-ground-truth.json.
  *
- *   npm run simulate -- [--scale 1] [--days 5] [--diners-per-day 1500] [--injection-rate 0.002] [--seed 7]
+ *   npm run simulate -- [--scale 1] [--days 14] [--diners-per-day 1500] [--injection-rate 0.002] [--seed 7]
  *                       [--start-date 2026-03-02] [--verify-share 0.5] [--concurrency 24] [--no-build]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -40,7 +40,7 @@ const option = (name: string, fallback: string): string => {
 };
 const opts = {
   scale: Number(option('scale', '1')),
-  days: Number(option('days', '5')),
+  days: Number(option('days', '14')), // the surge injections need about ten days of history before them
   dinersPerDay: Number(option('diners-per-day', '1500')),
   injectionRate: Number(option('injection-rate', '0.002')),
   seed: Number(option('seed', '7')),
