@@ -19,7 +19,7 @@ async function decodeQrPng(png: Buffer): Promise<string> {
   try {
     const file = join(dir, 'code.png');
     writeFileSync(file, png);
-    const { stdout } = await run('zbarimg', ['--raw', '-q', file]);
+    const { stdout } = await run('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', file]);
     return stdout.replace(/\r?\n$/, '');
   } finally {
     rmSync(dir, { recursive: true, force: true });

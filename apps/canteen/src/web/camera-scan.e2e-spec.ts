@@ -52,7 +52,9 @@ describeWithChromium('diner page in Chromium: scanning the meal code with the (f
       geolocation: { latitude: WEB_FIXTURE.latitude, longitude: WEB_FIXTURE.longitude, accuracy: 8 },
       permissions: ['geolocation', 'camera'],
     });
-    await context.clock.install({ time: server.serverNow() });
+    // the page's clock shows the server's (pinned) time and runs on; its timers stay real (an installed fake clock
+    // stalled this page's camera decoding and Playwright's in-page waits under load)
+    await context.clock.setSystemTime(server.serverNow());
     try {
       const page = await context.newPage();
       const errors: string[] = [];
