@@ -1,6 +1,6 @@
 // 食堂管理 admin page: find a canteen, see its current meal code and every version, issue / rotate / revoke,
 // and open the printable poster (fetched with the token, shown through a blob: URL).
-import { $, api, ApiError, dateTimeText, devLogin, el, errorText, sessionStore, show } from './common.js';
+import { $, api, ApiError, dateTimeText, el, errorText, sessionStore, show, submitRoleLogin } from './common.js';
 
 const session = sessionStore('admin');
 const PAGE_SIZE = 20;
@@ -47,23 +47,16 @@ function enterApp() {
   void search(1);
 }
 
-async function onLogin(event) {
-  event.preventDefault();
-  $('#login-submit').disabled = true;
-  say('info', '');
-  try {
-    const result = await devLogin({ externalIdentityId: $('#login-id').value.trim() });
-    if (!result.principal.roles.includes('admin')) {
-      say('error', '此账号不是管理员');
-      return;
-    }
-    session.save(result);
-    enterApp();
-  } catch (error) {
-    say('error', `登录失败：${errorText(error)}`);
-  } finally {
-    $('#login-submit').disabled = false;
-  }
+function onLogin(event) {
+  return submitRoleLogin(event, {
+    role: 'admin',
+    refusal: '此账号不是管理员',
+    say,
+    onSignedIn: (result) => {
+      session.save(result);
+      enterApp();
+    },
+  });
 }
 
 // ---- canteens --------------------------------------------------------------------------------------------

@@ -177,6 +177,28 @@ export async function devLogin(body) {
   return { accessToken: result.accessToken, principal: result.principal, expiresAt: Date.now() + (result.expiresIn || 900) * 1000 };
 }
 
+/**
+ * The login form of a staff page that needs one role (admin, settlement officer): development login with the id in
+ * #login-id, then onSignedIn(result) — or `refusal` shown through say() when the identity lacks the role.
+ */
+export async function submitRoleLogin(event, { role, refusal, say, onSignedIn }) {
+  event.preventDefault();
+  $('#login-submit').disabled = true;
+  say('info', '');
+  try {
+    const result = await devLogin({ externalIdentityId: $('#login-id').value.trim() });
+    if (!result.principal.roles.includes(role)) {
+      say('error', refusal);
+      return;
+    }
+    onSignedIn(result);
+  } catch (error) {
+    say('error', `登录失败：${errorText(error)}`);
+  } finally {
+    $('#login-submit').disabled = false;
+  }
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const SVG_ELEMENTS = new Set(['svg', 'g', 'path', 'rect']);
 const SVG_ATTRIBUTES = new Set(['viewBox', 'width', 'height', 'd', 'fill', 'stroke', 'stroke-width', 'x', 'y', 'shape-rendering', 'transform']);

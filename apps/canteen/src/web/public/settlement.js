@@ -1,6 +1,6 @@
 // 结算工作台: periods of a month (daily close, monthly close), net positions after netting (轧差), statements with the
 // meals behind them, CSV and printable page, and the approval flow (审核 → 付款 → 确认).
-import { $, api, ApiError, dateTimeText, devLogin, el, errorText, sessionStore, show, SLOT_LABELS } from './common.js';
+import { $, api, ApiError, dateTimeText, el, errorText, sessionStore, show, submitRoleLogin, SLOT_LABELS } from './common.js';
 
 const session = sessionStore('settlement');
 const STATUS_LABELS = { prepared: '待审核', approved: '已审核', paid: '已付款', confirmed: '已确认' };
@@ -86,23 +86,16 @@ function enterApp() {
   void loadMonth();
 }
 
-async function onLogin(event) {
-  event.preventDefault();
-  $('#login-submit').disabled = true;
-  say('info', '');
-  try {
-    const result = await devLogin({ externalIdentityId: $('#login-id').value.trim() });
-    if (!result.principal.roles.includes('settlement_officer')) {
-      say('error', '此账号不是结算员');
-      return;
-    }
-    session.save(result);
-    enterApp();
-  } catch (error) {
-    say('error', `登录失败：${errorText(error)}`);
-  } finally {
-    $('#login-submit').disabled = false;
-  }
+function onLogin(event) {
+  return submitRoleLogin(event, {
+    role: 'settlement_officer',
+    refusal: '此账号不是结算员',
+    say,
+    onSignedIn: (result) => {
+      session.save(result);
+      enterApp();
+    },
+  });
 }
 
 // ---- periods ---------------------------------------------------------------------------------------------
