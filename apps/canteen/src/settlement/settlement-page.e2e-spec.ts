@@ -61,7 +61,7 @@ describeWithChromium('settlement officer page /app/settlement in Chromium', () =
       page.on('pageerror', (error) => errors.push(error.message));
       await login(page, h.baseUrl as string, 'zzd-settlement');
       await waitForText(page, '#month-summary', '未月结');
-      expect(await page.locator('#days tr').count()).toBe(30);
+      await waitForCount(page, '#days tr', 30); // the month's days (the default month's rows are replaced once it loads)
 
       // one day first
       await page.locator('#days tr[data-day="2025-11-03"]').getByRole('button', { name: '关账' }).click();
