@@ -13,7 +13,8 @@
  * 3. Throughput: autocannon at max rate, every request a different diner with a unique Idempotency-Key; 2xx only
  *    count as scans; meals are truncated between runs so the diners can scan again. Median of the runs.
  * 4. Latency at a fixed 1,000 scans/s (autocannon overallRate; coordinated omission corrected by autocannon).
- * 5. Raw-SQL limit: pgbench with bench/scan-transaction.sql (generated from the scanning repository's SQL).
+ * 5. Raw-SQL limit: pgbench with bench/scan-transaction.sql (generated from the scanning repository's SQL, as many scans
+ *    per transaction as the service's group commit reached: the same statements the service ran).
  * 6. Writes bench/results/scan.json and prints a summary. 7. Stops the service, drops the database (unless --keep).
  */
 import { randomBytes } from 'node:crypto';
@@ -56,6 +57,8 @@ const opts = {
   build: !flag('no-build'),
   target: option('target', 'scan') as 'scan' | 'health',
   cpuProf: flag('cpu-prof'),
+  /** Node flags of the service process, space-separated (default: those of docker/canteen.Dockerfile). */
+  nodeArgs: option('node-args', '').split(' ').filter(Boolean),
   port: Number(option('port', '3917')),
   databaseUrl: option('database-url', withDatabase(process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/official_meal', 'meal_bench_scan')),
 };
@@ -158,6 +161,23 @@ async function waitOutboxDrained(url: string, limitSeconds = 120): Promise<numbe
   }
 }
 
+/** Sum and count of the service's scan_group_size histogram, by statement. */
+async function scanGroupStats(baseUrl: string): Promise<Record<string, { sum: number; count: number }>> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const out: Record<string, { sum: number; count: number }> = {};
+  for (const m of text.matchAll(/^scan_group_size_(sum|count)\{statement="(\w+)"\} ([\d.e+]+)$/gm)) {
+    const entry = (out[m[2]!] ??= { sum: 0, count: 0 });
+    entry[m[1] as 'sum' | 'count'] = Number(m[3]);
+  }
+  return out;
+}
+
+function meanOf(before: { sum: number; count: number } | undefined, after: { sum: number; count: number } | undefined): number | null {
+  if (!after) return null;
+  const count = after.count - (before?.count ?? 0);
+  return count > 0 ? round((after.sum - (before?.sum ?? 0)) / count, 1) : null;
+}
+
 // ── one measured load phase ──────────────────────────────────────────────────────────────────────────────────
 interface PhaseResult {
   kind: 'throughput' | 'latency';
@@ -180,6 +200,8 @@ interface PhaseResult {
     tuplesFetchedPerScan: number;
   };
   poolExhausted: number;
+  /** Scans per statement of the group commit during the phase (from the service's scan_group_size histogram). */
+  meanGroupSize?: { insert: number | null; dinerRead: number | null };
   /** CPU milliseconds per successful scan: robust against the noise of other processes (scans/s is not). */
   cpuMsPerScan: { service: number; postgres: number; loadGenerator: number };
 }
@@ -349,12 +371,14 @@ async function main(): Promise<void> {
 
   const transports: ('embedded' | 'kafka')[] = opts.transport === 'both' ? ['embedded', 'kafka'] : [opts.transport];
   const phases: PhaseResult[] = [];
-  const pgbenchRuns: (Omit<PgbenchResult, 'output'> & { transport: string; clients: number; pairedHttpRun: number; pairRatio: number; postgresCpuMsPerTransaction: number; cpuCores: Record<string, number> })[] = [];
+  const pgbenchRuns: (Omit<PgbenchResult, 'output'> & { transactionsPerSecond: number; scansPerTransaction: number; transport: string; clients: number; pairedHttpRun: number; pairRatio: number; postgresCpuMsPerTransaction: number; cpuCores: Record<string, number> })[] = [];
   let startedKafka = false;
   let data: Dataset | undefined;
   const serviceStats: Record<string, unknown> = {};
   const scriptPath = join(REPO, 'bench/scan-transaction.sql');
   let scanTarget = opts.target;
+  /** Scans per pgbench transaction: the group size the service's group commit reached in the first throughput run. */
+  let pgbenchGroupSize = 1;
 
   try {
     for (const transport of transports) {
@@ -384,7 +408,7 @@ async function main(): Promise<void> {
       // ratio compares two figures taken under the same background noise; the ratio reported is the median of pairs.
       for (let run = 1; run <= opts.runs; run += 1) {
         const logFile = join(REPO, `bench/results/service-${transport}-${run}.log.tmp`);
-        const nodeArgs = opts.cpuProf && run === 1 ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, 'bench/results/cpu-prof.tmp')}`] : [];
+        const nodeArgs = [...opts.nodeArgs, ...(opts.cpuProf && run === 1 ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, 'bench/results/cpu-prof.tmp')}`] : [])];
         log(`starting the canteen service (${transport} transport, pool ${opts.pool}) on port ${opts.port}`);
         const service = await startService(entry, env, opts.port, logFile, nodeArgs);
         const rssSampler = setInterval(() => {
@@ -422,7 +446,14 @@ async function main(): Promise<void> {
           if (scanTarget === 'scan') await warmCanteens(service, data, smokeDiners.slice(1), keys, transport);
           if (scanTarget === 'scan' && run === 1) serviceStats[`sequentialLatency_${transport}`] = await sequentialProbe(service, data, smokeDiners.slice(600), keys, transport);
           const fromSeconds = (Date.now() - service.startedAt) / 1000 + opts.warmup;
+          const groupsBefore = await scanGroupStats(service.baseUrl);
           const phase = await runPhase('throughput', run, service, data, transport);
+          const groupsAfter = await scanGroupStats(service.baseUrl);
+          phase.meanGroupSize = {
+            insert: meanOf(groupsBefore.insert, groupsAfter.insert),
+            dinerRead: meanOf(groupsBefore.diner_read, groupsAfter.diner_read),
+          };
+          log(`group commit in throughput run ${run}: mean scans per insert statement ${phase.meanGroupSize.insert}, per diner read ${phase.meanGroupSize.dinerRead}`);
           phases.push(phase);
           if (run === 1) serviceStats[`profileWindow_${transport}`] = { fromSeconds: round(fromSeconds + 0.5, 1), toSeconds: round(fromSeconds + opts.duration, 1) };
           if (scanTarget === 'scan' && !scriptWritten && opts.pgbenchRuns > 0) {
@@ -431,8 +462,9 @@ async function main(): Promise<void> {
             const eventId = sample ? /"eventId":\s*"([0-9a-f-]{36})"/.exec(sample)?.[1] : undefined;
             const template = sample ? (eventId ? sample.split(eventId).join('00000000-0000-4000-9000-@K@') : sample) : '{"type":"meal.scanned"}';
             if (!sample) log('WARNING: no outbox envelope found to model the pgbench row on; using a tiny one');
-            writeScanScript(REPO, scriptPath, { diners: dinersForRuns.length, canteens: data.canteens.length, envelopeTemplate: template });
-            log(`wrote ${scriptPath} from the repository's SCAN_INSERT_SQL`);
+            pgbenchGroupSize = Math.max(1, Math.round(phase.meanGroupSize.insert ?? 1));
+            writeScanScript(REPO, scriptPath, { diners: dinersForRuns.length, canteens: data.canteens.length, envelopeTemplate: template, groupSize: pgbenchGroupSize });
+            log(`wrote ${scriptPath} from the repository's scan statements, ${pgbenchGroupSize} scan(s) per transaction (the service's mean group size in this run)`);
             scriptWritten = true;
           }
           if (scanTarget === 'scan' && run === opts.runs) {
@@ -453,18 +485,22 @@ async function main(): Promise<void> {
           const cpu = endCpu();
           const { output, ...rest } = r;
           const http = phases.filter((p) => p.kind === 'throughput' && p.transport === transport).at(-1)!;
+          const rawScansPerSecond = r.tps * pgbenchGroupSize;
           pgbenchRuns.push({
             ...rest,
+            tps: round(rawScansPerSecond, 0),
+            transactionsPerSecond: round(r.tps, 0),
+            scansPerTransaction: pgbenchGroupSize,
             transport,
             clients: opts.pool,
             pairedHttpRun: run,
-            pairRatio: round(http.scansPerSecond / r.tps, 3),
+            pairRatio: round(http.scansPerSecond / rawScansPerSecond, 3),
             postgresCpuMsPerTransaction: round((cpu.postgresCores * 1000) / r.tps, 2),
             cpuCores: { postgres: cpu.postgresCores, pgbenchAndOthers: cpu.otherCores, machineBusyPercent: cpu.machineBusyPercent },
           });
           log(
-            `pgbench run ${run}: ${r.tps.toFixed(0)} tps (${r.transactions} transactions, ${r.failed} failed, avg ${r.latencyMsAvg} ms); cores: postgres ${cpu.postgresCores}, pgbench+others ${cpu.otherCores} (machine ${cpu.machineBusyPercent}%); ` +
-              `postgres CPU ms/txn ${round((cpu.postgresCores * 1000) / r.tps, 2)}; pair ratio ${round(http.scansPerSecond / r.tps, 3)}`,
+            `pgbench run ${run}: ${r.tps.toFixed(0)} tps × ${pgbenchGroupSize} scans = ${rawScansPerSecond.toFixed(0)} scans/s (${r.transactions} transactions, ${r.failed} failed, avg ${r.latencyMsAvg} ms); cores: postgres ${cpu.postgresCores}, pgbench+others ${cpu.otherCores} (machine ${cpu.machineBusyPercent}%); ` +
+              `postgres CPU ms/scan ${round((cpu.postgresCores * 1000) / rawScansPerSecond, 2)}; pair ratio ${round(http.scansPerSecond / rawScansPerSecond, 3)}`,
           );
           if (run === 1) writeFileSync(join(REPO, `bench/results/pgbench-output-${transport}.tmp`), output);
         }
@@ -506,6 +542,8 @@ async function main(): Promise<void> {
     ratioToRawSql: pairRatio,
     ratioOfMedians: rawSqlTps ? round(scansPerSecond / rawSqlTps, 3) : null,
     rawSqlTps,
+    rawSqlScansPerTransaction: pgbenchGroupSize,
+    meanGroupSize: phases.filter((p) => p.kind === 'throughput').map((p) => p.meanGroupSize ?? null),
     cpuPerScan: { http: cpuPerScan(throughput), pgbenchPostgresMsPerTransaction: primaryPgbench.length ? round(median(primaryPgbench.map((r) => r.postgresCpuMsPerTransaction)), 2) : null },
     noise: { otherCoresMedianDuringThroughputRuns: round(median(throughput.map((p) => p.cpu.otherCores)), 2) },
     target: scanTarget === 'scan' ? 'POST /scans' : 'GET /health/live (POST /scans was not working: harness check only)',
@@ -563,7 +601,7 @@ async function main(): Promise<void> {
       'All on one 2-core machine: the service, PostgreSQL and autocannon (in the bench process) share the cores.',
       'Throughput counts only 2xx responses inside the measured window; every request is a different diner with a unique Idempotency-Key; meals and outbox are truncated between runs.',
       'Latency at the fixed rate: autocannon overallRate with its coordinated-omission correction (default) — the p99Ms key. autocannon limits the rate per connection per second, so each second starts with a burst; latencyPaced repeats the rates with an evenly paced open-loop generator (bench/lib/load.ts runPacedLoad, latency from the scheduled send time).',
-      'pgbench runs bench/scan-transaction.sql (the per-scan SQL of the scanning repository: the diner read, and the one-statement meal+outbox insert) with the service stopped, -M prepared, -c = DATABASE_POOL_SIZE, -j 2.',
+      'pgbench runs bench/scan-transaction.sql (the SQL of the scanning repository: the diner read and the one-statement meal+outbox insert, grouped as many scans per transaction as the service\'s group commit reached in the first throughput run; rawSqlTps is in scans/s = transactions/s × scans per transaction) with the service stopped, -M prepared, -c = DATABASE_POOL_SIZE, -j 2.',
       'Each throughput run is paired with a pgbench run right after it (service stopped), so both see similar background load; ratioToRawSql is the median of the pair ratios (ratioOfMedians for comparison).',
       'The machine is shared: cpuCores.otherCores is what other processes used during each run; cpuMsPerScan is the noise-robust cost figure.',
     ],
@@ -582,7 +620,7 @@ async function main(): Promise<void> {
       `    p50 ${out.p50MsAt1000} ms, achieved ${out.achievedRateAtLatencyRun}/s${(out.achievedRateAtLatencyRun ?? 0) < opts.rate * 0.95 ? ' — the service could not sustain the offered rate: this is latency under overload' : ''}`,
       ...out.latencyPaced.map((l) => `    evenly paced ${l.rate}/s: p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms (achieved ${l.achieved}/s)`),
       ...(out.latencyAtLowRate ? [`    at ${opts.lowRate}/s: p50 ${out.latencyAtLowRate.p50Ms} ms, p99 ${out.latencyAtLowRate.p99Ms} ms (achieved ${out.latencyAtLowRate.achieved}/s)`] : []),
-      line('raw SQL tps (pgbench)', rawSqlTps, '', null),
+      line(`raw SQL scans/s (pgbench, ${pgbenchGroupSize} per txn)`, rawSqlTps, '', null),
       line('ratio to raw SQL (median of pairs)', out.ratioToRawSql, '≥ 0.6', out.meetsTargets.ratioToRawSql),
       `    pgbench runs: ${primaryPgbench.map((r) => r.tps.toFixed(0)).join(', ')}; pair ratios ${primaryPgbench.map((r) => r.pairRatio).join(', ')}`,
       `  CPU per scan (median): service ${out.cpuPerScan.http.serviceMs} ms, postgres ${out.cpuPerScan.http.postgresMs} ms, autocannon ${out.cpuPerScan.http.loadGeneratorMs} ms; pgbench postgres ${out.cpuPerScan.pgbenchPostgresMsPerTransaction} ms/txn`,

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
+import { BatchQueue } from '@meal/database';
 import { OutboxRow, SqlExecutor } from '@meal/kafka';
+import { MetricsService } from '@meal/platform';
 import { SlotHours } from './meal-time';
 
 /** A meal as the services use it. `mealDate` is YYYY-MM-DD (Asia/Shanghai). */
@@ -129,6 +131,34 @@ export const SCAN_INSERT_SQL = `WITH inserted AS (
 )
 SELECT id FROM inserted`;
 
+/**
+ * The scan transaction for a group of scans (group commit, see MealRepository.insertScannedMeal): the same two
+ * inserts as SCAN_INSERT_SQL, for N meals at once, each column one array parameter ($1..$20 the meals in NewMeal
+ * order, $21..$24 their outbox rows). Rows go in (diner, key) order so two concurrent groups take their unique-index
+ * locks in the same order; a meal that conflicts (even with another row of the group) is skipped, and only the
+ * inserted meals get their outbox row. Returns the ids of the inserted meals.
+ */
+export const SCAN_BATCH_INSERT_SQL = `WITH batch AS (
+  SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::date[], $7::text[], $8::int[], $9::text[],
+    $10::boolean[], $11::text[], $12::timestamptz[], $13::float8[], $14::float8[], $15::real[], $16::real[], $17::boolean[], $18::int[],
+    $19::text[], $20::text[], $21::uuid[], $22::text[], $23::text[], $24::jsonb[])
+    WITH ORDINALITY AS b(id, diner_id, diner_unit_id, canteen_id, canteen_owner_unit_id, meal_date, slot, price_fen, payer, is_visitor,
+      purpose, scanned_at, scan_latitude, scan_longitude, scan_accuracy_m, distance_m, within_geofence, code_version, idempotency_key,
+      request_hash, event_id, topic, aggregate_id, envelope, ord)
+), inserted AS (
+  INSERT INTO meals (id, diner_id, diner_unit_id, canteen_id, canteen_owner_unit_id, meal_date, slot, price_fen, payer, is_visitor,
+    purpose, scanned_at, scan_latitude, scan_longitude, scan_accuracy_m, distance_m, within_geofence, code_version, idempotency_key, request_hash)
+  SELECT id, diner_id, diner_unit_id, canteen_id, canteen_owner_unit_id, meal_date, slot, price_fen, payer, is_visitor,
+    purpose, scanned_at, scan_latitude, scan_longitude, scan_accuracy_m, distance_m, within_geofence, code_version, idempotency_key, request_hash
+  FROM batch ORDER BY diner_id, idempotency_key
+  ON CONFLICT DO NOTHING
+  RETURNING id
+), outbox AS (
+  INSERT INTO outbox_events (event_id, topic, aggregate_id, envelope)
+  SELECT b.event_id, b.topic, b.aggregate_id, b.envelope FROM batch b JOIN inserted i ON i.id = b.id ORDER BY b.ord
+)
+SELECT id FROM inserted`;
+
 /** After a conflicting scan insert: the diner's meal with this key and/or the live meal of the slot, with the canteen name. */
 export const SCAN_CONFLICT_SQL = `SELECT ${MEAL_COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1m.$2')}, c.name AS canteen_name
   FROM meals m JOIN canteens c ON c.id = m.canteen_id
@@ -188,45 +218,113 @@ function outboxParams(row: OutboxRow): unknown[] {
   return [row.eventId, row.topic, row.aggregateId, row.envelope];
 }
 
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** A scan to write: the meal and the outbox row of its `meal.scanned` event. */
+export interface ScanWrite {
+  meal: NewMeal;
+  outbox: OutboxRow;
+}
+
+/** Most scans written by one statement, and statements of scans in flight at once (the pool has more connections). */
+const SCAN_BATCH_MAX = 200;
+const SCAN_BATCHES_IN_FLIGHT = 4;
+
+/** The 24 parameters of SCAN_INSERT_SQL (and the 24 columns of SCAN_BATCH_INSERT_SQL), in order. */
+function scanParams({ meal, outbox }: ScanWrite): unknown[] {
+  return [
+    meal.id,
+    meal.dinerId,
+    meal.dinerUnitId,
+    meal.canteenId,
+    meal.canteenOwnerUnitId,
+    meal.mealDate,
+    meal.slot,
+    meal.priceFen,
+    meal.payer,
+    meal.isVisitor,
+    meal.purpose,
+    meal.scannedAt,
+    meal.latitude,
+    meal.longitude,
+    meal.accuracyM,
+    meal.distanceM,
+    meal.withinGeofence,
+    meal.codeVersion,
+    meal.idempotencyKey,
+    meal.requestHash,
+    ...outboxParams(outbox),
+  ];
+}
+
 /** Every SQL statement of scanning and verification. The hot ones run as named prepared statements on the pg pool. */
 @Injectable()
 export class MealRepository {
   private readonly pool: Pool;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  /** Group commit of the scan transaction: the scans that arrive together go in one statement (SCAN_BATCH_INSERT_SQL). */
+  private readonly scanWrites: BatchQueue<ScanWrite, boolean | Error>;
+  /** The diner reads of scans that arrive together go in one statement. */
+  private readonly dinerReads: BatchQueue<string, DinerInfo | null>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    metrics: MetricsService,
+  ) {
     // TypeORM's postgres driver keeps its pg Pool in `master`; named prepared statements need the raw pool.
     this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+    const groups = metrics.histogram('scan_group_size', 'Scans per statement of the scan path (group commit), by statement', ['statement'], [1, 2, 4, 8, 16, 32, 64, 128, 200]);
+    this.scanWrites = new BatchQueue((writes) => this.insertScannedMeals(writes), {
+      maxBatchSize: SCAN_BATCH_MAX,
+      maxConcurrentBatches: SCAN_BATCHES_IN_FLIGHT,
+      onRun: (size) => groups.observe({ statement: 'insert' }, size),
+    });
+    this.dinerReads = new BatchQueue((ids) => this.findDiners(ids), {
+      maxBatchSize: SCAN_BATCH_MAX,
+      maxConcurrentBatches: SCAN_BATCHES_IN_FLIGHT,
+      onRun: (size) => groups.observe({ statement: 'diner_read' }, size),
+    });
   }
 
   private async prepared<R extends QueryResultRow>(name: string, text: string, values: unknown[]): Promise<R[]> {
     return (await this.pool.query<R>({ name, text, values })).rows;
   }
 
-  /** The scan transaction (SCAN_INSERT_SQL). True when the meal was inserted, false on a conflict. */
+  /**
+   * The scan transaction: true when the meal was inserted (with its outbox row), false on a conflict. Scans that
+   * arrive while earlier groups are being written are written together (group commit), see insertScannedMeals.
+   */
   async insertScannedMeal(meal: NewMeal, outbox: OutboxRow): Promise<boolean> {
-    const rows = await this.prepared<{ id: string }>('scan_insert_v1', SCAN_INSERT_SQL, [
-      meal.id,
-      meal.dinerId,
-      meal.dinerUnitId,
-      meal.canteenId,
-      meal.canteenOwnerUnitId,
-      meal.mealDate,
-      meal.slot,
-      meal.priceFen,
-      meal.payer,
-      meal.isVisitor,
-      meal.purpose,
-      meal.scannedAt,
-      meal.latitude,
-      meal.longitude,
-      meal.accuracyM,
-      meal.distanceM,
-      meal.withinGeofence,
-      meal.codeVersion,
-      meal.idempotencyKey,
-      meal.requestHash,
-      ...outboxParams(outbox),
-    ]);
+    const outcome = await this.scanWrites.push({ meal, outbox });
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * One statement for a group of scans (SCAN_BATCH_INSERT_SQL), or SCAN_INSERT_SQL for a lone one. When the group
+   * statement fails (a row breaking a constraint, a deadlock with another group), each scan is written on its own,
+   * so one bad scan never fails the others: its entry is the error, the others' true (inserted) or false (conflict).
+   */
+  async insertScannedMeals(writes: ScanWrite[]): Promise<(boolean | Error)[]> {
+    if (writes.length === 1) return [await this.insertOneScannedMeal(writes[0]!).catch(asError)];
+    let insertedIds: Set<string>;
+    try {
+      const columns: unknown[][] = Array.from({ length: 24 }, () => new Array<unknown>(writes.length));
+      writes.forEach((w, row) => scanParams(w).forEach((value, column) => (columns[column]![row] = value)));
+      const rows = await this.prepared<{ id: string }>('scan_batch_insert_v1', SCAN_BATCH_INSERT_SQL, columns);
+      insertedIds = new Set(rows.map((r) => r.id));
+    } catch {
+      const results: (boolean | Error)[] = [];
+      for (const write of writes) results.push(await this.insertOneScannedMeal(write).catch(asError));
+      return results;
+    }
+    return writes.map((w) => insertedIds.has(w.meal.id));
+  }
+
+  private async insertOneScannedMeal(write: ScanWrite): Promise<boolean> {
+    const rows = await this.prepared<{ id: string }>('scan_insert_v1', SCAN_INSERT_SQL, scanParams(write));
     return rows.length === 1;
   }
 
@@ -336,24 +434,32 @@ export class MealRepository {
     };
   }
 
-  async findDiner(staffId: string): Promise<DinerInfo | null> {
+  /** A diner with the unit, read together with the other diners of scans arriving at the same moment. */
+  findDiner(staffId: string): Promise<DinerInfo | null> {
+    return this.dinerReads.push(staffId.toLowerCase());
+  }
+
+  /** Diners by id (lower-case uuids), in the order asked; null where there is none. */
+  async findDiners(staffIds: string[]): Promise<(DinerInfo | null)[]> {
     const rows = await this.prepared<Record<string, unknown>>(
-      'scan_diner_v1',
+      'scan_diners_v1',
       `SELECT s.id, s.name, s.active, s.unit_id, u.name AS unit_name, u.active AS unit_active, u.region_code
-       FROM staff s JOIN units u ON u.id = s.unit_id WHERE s.id = $1`,
-      [staffId],
+       FROM staff s JOIN units u ON u.id = s.unit_id WHERE s.id = ANY($1::uuid[])`,
+      [staffIds],
     );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id as string,
-      name: row.name as string,
-      active: row.active as boolean,
-      unitId: row.unit_id as string,
-      unitName: row.unit_name as string,
-      unitActive: row.unit_active as boolean,
-      unitRegionCode: row.region_code as string,
-    };
+    const byId = new Map<string, DinerInfo>();
+    for (const row of rows) {
+      byId.set(row.id as string, {
+        id: row.id as string,
+        name: row.name as string,
+        active: row.active as boolean,
+        unitId: row.unit_id as string,
+        unitName: row.unit_name as string,
+        unitActive: row.unit_active as boolean,
+        unitRegionCode: row.region_code as string,
+      });
+    }
+    return staffIds.map((id) => byId.get(id) ?? null);
   }
 
   async findTerminal(terminalId: string): Promise<TerminalInfo | null> {

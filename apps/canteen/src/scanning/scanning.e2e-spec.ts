@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { App } from 'supertest/types';
+import { MealRepository } from './meal.repository';
 import { createScanningHarness, ScanningHarness } from './testing/scanning-test-harness';
 
 jest.setTimeout(60_000);
@@ -126,6 +128,49 @@ describe('POST /scans (real PostgreSQL)', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.meal.id)).size).toBe(1);
     expect(await h.count('meals', 'diner_id = $1', [d.id])).toBe(1);
+  });
+
+  it('scans arriving together are written as one group: each diner gets one meal and one event, a bad row fails alone', async () => {
+    const diners = await Promise.all(Array.from({ length: 12 }, (_, i) => h.createDiner(h.fixture.visitor.unitId, `成组${i}`)));
+    const repository = h.app.get(MealRepository);
+    const meals = await h.count('meals');
+    const outbox = await h.count('outbox_events');
+    // Twelve diners at once, and a second tap of the first diner (another key).
+    const bodies = [...diners.map((d) => d.token), diners[0]!.token].map((token) => scan(token, { ...here(), purpose: 'official' }));
+    const results = await Promise.all(bodies);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(12);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(1);
+    expect(await h.count('meals')).toBe(meals + 12);
+    expect(await h.count('outbox_events')).toBe(outbox + 12);
+
+    // The group statement itself: two diners and a second meal of the first one's slot.
+    const good = await h.createDiner(h.fixture.ownUnit.id, '成组好');
+    const good2 = await h.createDiner(h.fixture.ownUnit.id, '成组好二');
+    const write = (dinerId: string, key: string) => {
+      const id = randomUUID();
+      return {
+        meal: {
+          id, dinerId, dinerUnitId: h.fixture.ownUnit.id, canteenId: h.fixture.canteen.id, canteenOwnerUnitId: h.fixture.ownUnit.id,
+          mealDate: '2025-11-24', slot: 'lunch', priceFen: 800, payer: 'self' as const, isVisitor: false, purpose: 'personal' as const,
+          scannedAt: new Date(), latitude: 1, longitude: 1, accuracyM: null, distanceM: 0, withinGeofence: true, codeVersion: 1,
+          idempotencyKey: key, requestHash: 'h',
+        },
+        outbox: { eventId: randomUUID(), topic: 'meal.events.test', aggregateId: dinerId, envelope: '{}' },
+      };
+    };
+    const before = await h.count('meals');
+    const outboxBefore = await h.count('outbox_events');
+    expect(await repository.insertScannedMeals([write(good.id, newKey()), write(good2.id, newKey()), write(good.id, newKey())])).toEqual([true, true, false]);
+    expect(await h.count('meals')).toBe(before + 2);
+    expect(await h.count('outbox_events')).toBe(outboxBefore + 2);
+    // A row that breaks a constraint fails alone: the group falls back to one statement per scan.
+    const third = await h.createDiner(h.fixture.ownUnit.id, '成组好三');
+    const outcome = await repository.insertScannedMeals([write(third.id, newKey()), write(randomUUID(), newKey()), write(third.id, newKey())]);
+    expect(outcome[0]).toBe(true);
+    expect(outcome[1]).toBeInstanceOf(Error); // no such diner: the foreign key refuses it
+    expect(outcome[2]).toBe(false); // the slot is taken by the first row
+    expect(await h.count('meals')).toBe(before + 3);
+    expect(await h.count('outbox_events')).toBe(outboxBefore + 3);
   });
 
   it('malformed requests: 400 and nothing stored', async () => {
