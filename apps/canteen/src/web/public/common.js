@@ -257,10 +257,41 @@ export async function startQrScanner(video, onText) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new Error('此浏览器不支持摄像头扫码，请使用手动输入');
   const ZX = await loadZxing();
   const reader = new ZX.BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 150 });
+  // zxing-js misses some QR codes at some module sizes on every frame (a meal code at 5–8 px per module: one in five
+  // or more), so a frame it cannot read at full size is tried again at 1/2 or 1/3 (in turn), which reads almost all
+  // of them. The scan loop calls decodeFromCanvas for each frame; the full-size error is what it gets back, so a miss
+  // keeps it scanning as before.
+  const decodeFull = reader.decodeFromCanvas.bind(reader);
+  const small = document.createElement('canvas');
+  let misses = 0;
+  reader.decodeFromCanvas = (canvas) => {
+    try {
+      return decodeFull(canvas);
+    } catch (error) {
+      const factor = 2 + (misses++ % 2);
+      const width = Math.floor(canvas.width / factor);
+      const height = Math.floor(canvas.height / factor);
+      if (Math.min(width, height) < 160) throw error;
+      try {
+        if (small.width !== width || small.height !== height) Object.assign(small, { width, height });
+        small.getContext('2d', { willReadFrequently: true }).drawImage(canvas, 0, 0, width, height);
+        return decodeFull(small);
+      } catch {
+        throw error;
+      }
+    }
+  };
   let done = false;
   let controls;
+  // diagnostics on the video element (a test prints them when no code was read): stage, attempts, last miss
+  const stats = video.dataset;
+  stats.scanStage = 'camera';
+  stats.decodeAttempts = '0';
+  delete stats.lastDecodeError;
   try {
-    controls = await reader.decodeFromConstraints({ audio: false, video: { facingMode: { ideal: 'environment' } } }, video, (result) => {
+    controls = await reader.decodeFromConstraints({ audio: false, video: { facingMode: { ideal: 'environment' } } }, video, (result, error) => {
+      stats.decodeAttempts = String(Number(stats.decodeAttempts) + 1);
+      if (error) stats.lastDecodeError = String(error.message || error.name || error).slice(0, 100);
       if (done || !result) return;
       done = true;
       controls?.stop();
@@ -272,6 +303,7 @@ export async function startQrScanner(video, onText) {
     if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('未找到可用的摄像头，请使用手动输入');
     throw new Error(`无法打开摄像头：${error && error.message ? error.message : name || '未知错误'}`);
   }
+  stats.scanStage = 'scanning';
   if (done) controls.stop();
   return () => {
     done = true;
