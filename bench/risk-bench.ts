@@ -10,6 +10,9 @@
  *    to the receipt of its `risk.alert-raised` on risk.alerts (through the outbox relay): p50/p99/max.
  * 5. Replay: POST /replays (a shadow consumer group, all six models, in memory) over everything the topics hold, and
  *    in the same run a bare kafkajs consumer reading the same topics (the baseline); replay events/s and the ratio.
+ * Diagnostics in the results: the latency split at the warning's raisedAt (the start of the storing transaction), the
+ * live consumer's batches during the latency phase (mean events and ms per batch, mean ms per phase from the service's
+ * risk_batch_phase_seconds) and the peak RSS of each phase.
  * Writes bench/results/risk.json. Options: --quick (a small run), --diners N, --rate N, --seconds N, --month-diners N, --no-build, --keep,
  * --profile (a CPU profile of the service in .run/profiles).
  */
@@ -191,9 +194,15 @@ async function main(): Promise<void> {
   const service = await startService(entry, env, opts.port, logFile, nodeArgs);
   log(`risk service pid ${service.pid}, topic prefix ${prefix}, log ${logFile}`);
   let peakRssMb = 0;
+  /** Peak RSS per phase of the run (startup, history, latency, replay), to see where the peak comes from. */
+  let rssPhase = 'startup';
+  const peakRssByPhase: Record<string, number> = {};
   const rssTimer = setInterval(() => {
     const s = processStat(service.pid);
-    if (s) peakRssMb = Math.max(peakRssMb, s.rssMiB);
+    if (s) {
+      peakRssMb = Math.max(peakRssMb, s.rssMiB);
+      peakRssByPhase[rssPhase] = Math.round(Math.max(peakRssByPhase[rssPhase] ?? 0, s.rssMiB));
+    }
   }, 200);
 
   const kafka = new Kafka({ clientId: 'bench-risk', brokers: [BROKER], logLevel: logLevel.NOTHING });
@@ -202,6 +211,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   try {
     // ── history: a generated month ────────────────────────────────────────────────────────────────────────────
+    rssPhase = 'history';
     const t0 = Date.now();
     const monthEvents = await publishMonth(producer, prefix);
     log(`published a generated month: ${monthEvents} events in ${((Date.now() - t0) / 1000).toFixed(1)} s; the live consumer catches up…`);
@@ -218,8 +228,12 @@ async function main(): Promise<void> {
     results.history = { events: monthEvents, liveEventsPerSecond: round(liveThroughput, 0), rssMbAfter: round(processStat(service.pid)?.rssMiB ?? 0, 0) };
 
     // ── latency at the offered rate ──────────────────────────────────────────────────────────────────────────
+    rssPhase = 'latency';
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    const beforeBatch: number[] = [];
+    const afterBatchStart: number[] = [];
+    const metricsBefore = await consumerMetrics(service.baseUrl);
     const alertConsumer = kafka.consumer({ groupId: `${prefix}bench.alerts`, maxWaitTimeInMs: 50 });
     await alertConsumer.connect();
     await alertConsumer.subscribe({ topics: [`${prefix}${Topics.Alerts}`], fromBeginning: false });
@@ -230,10 +244,18 @@ async function main(): Promise<void> {
     await alertConsumer.run({
       eachMessage: async ({ message }) => {
         const received = Date.now();
-        const alert = JSON.parse(message.value?.toString() ?? '{}') as { payload?: { model?: string; evidence?: { ref: string }[] } };
+        const alert = JSON.parse(message.value?.toString() ?? '{}') as { payload?: { model?: string; raisedAt?: string; evidence?: { ref: string }[] } };
         if (alert.payload?.model !== 'proxy-or-fake-scan') return;
         const at = sentAt.get(alert.payload.evidence?.[0]?.ref ?? '');
-        if (at !== undefined) latencies.push(received - at);
+        if (at === undefined) return;
+        latencies.push(received - at);
+        // raisedAt is the start of the transaction that stored the warning: before it the scan waited (broker, fetch,
+        // earlier batches); after it, the batch's work, its commit, the outbox relay and the alert's way back
+        const raised = Date.parse(alert.payload.raisedAt ?? '');
+        if (Number.isFinite(raised)) {
+          beforeBatch.push(raised - at);
+          afterBatchStart.push(received - raised);
+        }
       },
     });
     while (!joined) await sleep(100);
@@ -301,6 +323,9 @@ async function main(): Promise<void> {
     const drainStart = Date.now();
     while (latencies.length < expectedAlerts && Date.now() - drainStart < 120_000) await sleep(200);
     await alertConsumer.disconnect();
+    const metricsAfter = await consumerMetrics(service.baseUrl);
+    const batches = metricsAfter.batches - metricsBefore.batches;
+    const consumed = metricsAfter.events - metricsBefore.events;
     const latency = {
       offeredPerSecond: opts.rate,
       achievedSendRate: round(total / offeredSeconds, 0),
@@ -311,8 +336,23 @@ async function main(): Promise<void> {
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: Math.max(...latencies),
+      /** p50/p99 from the send to the start of the storing transaction, and from there to the alert's receipt. */
+      sendToBatchStartMs: { p50: percentile(beforeBatch, 50), p99: percentile(beforeBatch, 99) },
+      batchStartToReceiptMs: { p50: percentile(afterBatchStart, 50), p99: percentile(afterBatchStart, 99) },
+      /** The risk.models consumer during the phase (its /metrics): batches handled, mean events and ms per batch. */
+      consumer: {
+        batches,
+        events: consumed,
+        meanBatchEvents: round(consumed / Math.max(1, batches), 1),
+        meanBatchMs: round(((metricsAfter.handleSeconds - metricsBefore.handleSeconds) * 1000) / Math.max(1, batches), 1),
+        /** Mean ms per batch in each phase of the evaluation (the rest of meanBatchMs: deduplication claim and commit). */
+        meanPhaseMs: Object.fromEntries(
+          Object.entries(metricsAfter.phases).map(([name, seconds]) => [name, round(((seconds - (metricsBefore.phases[name] ?? 0)) * 1000) / Math.max(1, batches), 1)]),
+        ),
+      },
     };
     log(`latency at ${opts.rate} scans/s offered (${latency.achievedSendRate} sent/s): alerts ${latency.alertsReceived}/${expectedAlerts}, p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`);
+    log(`  send→batch start p50/p99 ${latency.sendToBatchStartMs.p50}/${latency.sendToBatchStartMs.p99} ms; batch start→receipt ${latency.batchStartToReceiptMs.p50}/${latency.batchStartToReceiptMs.p99} ms; consumer ${JSON.stringify(latency.consumer)}`);
     results.latency = latency;
     for (;;) {
       const n = await processedCount();
@@ -321,6 +361,7 @@ async function main(): Promise<void> {
     }
 
     // ── replay vs a bare kafkajs consumer, same topics, same run ───────────────────────────────────────────────
+    rssPhase = 'replay';
     const admin = kafka.admin();
     await admin.connect();
     const topics = [Topics.MealEvents, Topics.AllowanceClaims, Topics.ReceptionRecords].map((t) => `${prefix}${t}`);
@@ -395,6 +436,7 @@ async function main(): Promise<void> {
       bareConsumerEventsPerSecond: bareEps,
       ratioToBareConsumer: round(replayEps / bareEps, 3),
       peakRssMb: round(peakRssMb, 0),
+      peakRssMbByPhase: peakRssByPhase,
       diners: prepared.staffTotal,
       quick,
       targets: { p99AlertLatencyMs: 1000, replayEventsPerSecond: 20000, ratioToBareConsumer: 0.5, peakRssMb: 512 },
@@ -433,6 +475,23 @@ async function main(): Promise<void> {
     if (!opts.keep) await dropDatabase(opts.databaseUrl).catch(() => undefined);
     if (startedKafka) spawnSync('bash', ['scripts/kafka/kafka.sh', 'stop'], { cwd: REPO, stdio: 'inherit' });
   }
+}
+
+/** The risk.models consumer's counters from the service's /metrics: batches handled, seconds spent in them, events consumed. */
+async function consumerMetrics(baseUrl: string): Promise<{ batches: number; handleSeconds: number; events: number; phases: Record<string, number> }> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  const sum = (name: string): number =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) && line.includes('group="risk.models"'))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  // seconds spent in each phase of the evaluation's batches (risk_batch_phase_seconds)
+  const phases: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const m = /^risk_batch_phase_seconds_sum\{phase="([a-z]+)"\} (\S+)$/.exec(line);
+    if (m) phases[m[1]!] = Number(m[2]);
+  }
+  return { batches: sum('kafka_handle_duration_seconds_count'), handleSeconds: sum('kafka_handle_duration_seconds_sum'), events: sum('kafka_events_consumed_total'), phases };
 }
 
 /** An admin token signed with the service's key (as the canteen's identity would issue it). */

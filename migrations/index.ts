@@ -7,6 +7,7 @@ import { OutboxPollOnly1763900500000 } from './1763900500000-outbox-poll-only';
 import { Settlement1763900600000 } from './1763900600000-settlement';
 import { InspectorConsole1763900700000 } from './1763900700000-inspector-console';
 import { RiskReplay1763900800000 } from './1763900800000-risk-replay';
+import { RiskDayCounts1763901000000 } from './1763901000000-risk-day-counts';
 
 /** Every migration, in order. Never edit a committed migration: add a new one and list it here. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   Settlement1763900600000,
   InspectorConsole1763900700000,
   RiskReplay1763900800000,
+  RiskDayCounts1763901000000,
 ];

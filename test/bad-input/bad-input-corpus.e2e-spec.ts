@@ -311,7 +311,8 @@ describe('bad-input corpus (issue 7)', () => {
         dataSource: risk.dataSource,
         consumerGroup: RISK_CONSUMER_GROUP,
         goodByTopic: good,
-        goodRows: { risk_meal_facts: 1, risk_allowance_claims: 1, risk_reception_records: 1 },
+        // the good meal is a visit: it is also counted in the running day counts of its canteen and unit pair
+        goodRows: { risk_meal_facts: 1, risk_canteen_day_counts: 1, risk_pair_day_counts: 1, risk_allowance_claims: 1, risk_reception_records: 1 },
       },
       tally,
     );

@@ -9,8 +9,15 @@ import { ModelSettingsService } from '../model-settings/model-settings.service';
 import { WARNING_MODELS } from '../models/warning-model.registry';
 import { ModelSettings, WarningDraft, WarningModel } from '../models/warning-model';
 import { StoredWarning, WarningRepository } from '../warnings/warning.repository';
-import { SnoozeRepository } from '../snoozes/snooze.repository';
 import { alertEventOf } from './alert-event.mapper';
+
+/** A model's draft for one event of a batch, stored at the batch's end. */
+interface PendingDraft {
+  event: ParsedEvent;
+  model: WarningModel<object>;
+  settings: ModelSettings<object>;
+  draft: WarningDraft;
+}
 
 /** Whether a draft's subject region lies in a model's scope ('all' or a region code prefix). */
 export function inScope(scope: string, regionCode: string): boolean {
@@ -49,6 +56,11 @@ export function lockKeyOf(event: ParsedEvent): string[] {
   }
 }
 
+/** The locks lockKeyOf gives a meal for unusual flow, shared by batches of other partitions (the rest are per diner or the reception graph). */
+function isDayLock(key: string): boolean {
+  return key.startsWith('canteen-day:') || key.startsWith('unit-pair-day:');
+}
+
 /**
  * The live path of a consumed event, inside its deduplication transaction: upsert the fact, evaluate every enabled
  * model it can trigger, store new warnings (unique dedupe key), group them into cases and write one
@@ -59,18 +71,21 @@ export class EvaluationService {
   private readonly logger = new Logger('RiskEvaluation');
   private readonly raised: Counter<'model'>;
   private readonly latency: Histogram<'model'>;
+  private readonly phases: Histogram<'phase'>;
   private organisation: { loadedAt: number; cache: OrganisationCache } | undefined;
 
   constructor(
     private readonly settings: ModelSettingsService,
     private readonly warnings: WarningRepository,
     private readonly outbox: OutboxWriter,
-    private readonly snoozes: SnoozeRepository,
     metrics: MetricsService,
   ) {
     this.raised = metrics.counter('risk_warnings_raised_total', 'Warnings raised, by model', ['model']);
     this.latency = metrics.histogram('risk_warning_latency_seconds', 'From the triggering event occurredAt to the stored warning', ['model'], [
       0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 60,
+    ]);
+    this.phases = metrics.histogram('risk_batch_phase_seconds', 'Time of each phase of a consumed batch (lock: waiting for its advisory locks)', ['phase'], [
+      0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
     ]);
   }
 
@@ -84,7 +99,12 @@ export class EvaluationService {
 
   /** Records the event's fact; returns the trigger to evaluate (none for verifications and voids). */
   async record(event: ParsedEvent, facts: FactRepository, lock = true): Promise<Trigger | undefined> {
-    if (lock) await facts.lockAll(lockKeyOf(event));
+    if (lock) {
+      // in the two rounds handleBatch uses, so the two never wait for each other in a cycle
+      const keys = lockKeyOf(event);
+      await facts.lockAll(keys.filter((k) => !isDayLock(k)));
+      await facts.lockAll(keys.filter((k) => isDayLock(k)));
+    }
     switch (event.type) {
       case 'meal.scanned':
         return { kind: 'meal', eventId: event.eventId, meal: await facts.upsertMeal(event.eventId, event.payload) };
@@ -106,73 +126,115 @@ export class EvaluationService {
   }
 
   /**
-   * Handles consumed events (one partition's batch, in offset order) in `sql`'s transaction: takes every diner and
-   * reception lock of the batch in one fixed order, prefetches what the models ask about its meals, then records and
-   * evaluates each event in turn with the cached model settings (organisation lookups are cached for the batch).
-   * Returns the warnings newly raised.
+   * Handles consumed events (one partition's batch, in offset order) in `sql`'s transaction: takes the batch's locks
+   * (two rounds, below), prefetches what the models ask about its meals, writes its scans in one statement, then
+   * records and evaluates each event in turn with the cached model settings (organisation lookups are cached for the
+   * batch) and stores the batch's warnings, cases and alerts in two statements. Returns the warnings newly raised.
+   * The time of each phase is exported as risk_batch_phase_seconds{phase}.
    */
   async handleBatch(events: readonly ParsedEvent[], sql: SqlRunner): Promise<StoredWarning[]> {
+    let mark = Date.now();
+    const phase = (name: string): void => {
+      const now = Date.now();
+      this.phases.observe({ phase: name }, (now - mark) / 1000);
+      mark = now;
+    };
     const facts = new FactRepository(sql, this.organisationCache());
-    await facts.lockAll(events.flatMap((e) => lockKeyOf(e)));
+    // two rounds of locks: first the batch's own diners (and the reception graph), then the day locks that batches of
+    // other partitions share (canteen days, unit pair days). The reads that need only the first are done in between, so
+    // the day locks — which make concurrent batches wait for each other — are held for a shorter time. No deadlock: a
+    // transaction waiting in the first round holds no day lock, and each round takes its locks in one fixed order.
+    const keys = events.flatMap((e) => lockKeyOf(e));
+    await facts.lockAll(keys.filter((k) => !isDayLock(k)));
+    phase('lock');
     // under the locks: the batch's meal questions in a few queries, kept exact by the upserts below
     const scans = events.flatMap((e) => (e.type === 'meal.scanned' ? [{ eventId: e.eventId, payload: e.payload }] : []));
     const prefetched = await facts.prefetchMeals(scans.map((s) => s.payload));
+    if (prefetched) await facts.prefetchStaff(scans.map((s) => s.payload.dinerId));
+    phase('prefetch');
+    await facts.lockAll(keys.filter((k) => isDayLock(k)));
+    phase('daylock');
+    if (prefetched) await facts.prefetchDayCounts(scans.map((s) => s.payload));
+    phase('counts');
     // the scans in one statement, each hidden until its turn; voids and claims change or read meals, so with one in the batch each scan is written in turn
     if (prefetched && scans.length > 1 && !events.some((e) => e.type === 'meal.voided' || e.type === 'allowance.claim')) await facts.insertMeals(scans);
+    phase('insert');
     const settings = await this.settings.typedSettings();
-    const stored: StoredWarning[] = [];
-    const alerts: EventEnvelope[] = [];
+    const drafts: PendingDraft[] = [];
     for (const event of events) {
       // each event is recorded and evaluated before the next is recorded: a warning's trigger is the event that made it true
       const trigger = await this.record(event, facts, false);
-      if (trigger) stored.push(...(await this.evaluate(event, trigger, facts, sql, settings, alerts)));
+      if (trigger) await this.evaluate(event, trigger, facts, settings, drafts);
     }
-    // the batch's alerts in one outbox statement, in the order they were raised (they commit with the warnings)
-    await this.outbox.write(sql, alerts);
+    phase('evaluate');
+    const stored = await this.store(sql, drafts);
+    phase('store');
     return stored;
   }
 
-  /** Evaluates every enabled model on one trigger and stores what it raises; adds their alert events to `alerts`. */
+  /**
+   * Evaluates every enabled model on one trigger and adds what they propose to `drafts` (the models read facts only,
+   * never warnings, so the batch's warnings are stored together at its end, in the order they were raised).
+   */
   private async evaluate(
     event: ParsedEvent,
     trigger: Trigger,
     facts: FactRepository,
-    sql: SqlRunner,
     settings: ReadonlyMap<string, ModelSettings<object>>,
-    alerts: EventEnvelope[],
-  ): Promise<StoredWarning[]> {
-    const stored: StoredWarning[] = [];
+    drafts: PendingDraft[],
+  ): Promise<void> {
     for (const model of WARNING_MODELS) {
       const s = settings.get(model.key);
       if (!s || !s.enabled) continue;
-      const drafts = await shadowEvaluate(model, trigger, facts, s);
-      for (const draft of drafts) {
-        // a snoozed model stays silent for the subject until the snooze's end date: no warning, no case opened or extended
-        if (await this.snoozes.suppressIfSnoozed(sql, model.key, draft.subjectType, draft.subjectId)) continue;
-        const warning = await this.warnings.insertWithCase(sql, {
-          modelKey: model.key,
-          modelVersion: model.version,
-          settingsRevision: s.revision,
-          thresholds: s.thresholds,
-          severity: draft.severity,
-          subjectType: draft.subjectType,
-          subjectId: draft.subjectId,
-          subjectName: draft.subjectName,
-          regionCode: draft.regionCode,
-          dedupeKey: draft.dedupeKey,
-          evidence: draft.evidence,
-          explanation: draft.explanation,
-          triggerEventId: event.eventId,
-          businessDate: draft.businessDate,
-        });
-        if (!warning) continue;
-        alerts.push(alertEventOf(warning, event.correlationId));
-        stored.push(warning);
-        this.raised.inc({ model: model.key });
-        this.latency.observe({ model: model.key }, Math.max(0, (Date.now() - Date.parse(event.occurredAt)) / 1000));
-      }
+      for (const draft of await shadowEvaluate(model, trigger, facts, s)) drafts.push({ event, model, settings: s, draft });
     }
-    if (stored.length > 0) this.logger.log(`event ${event.eventId} raised ${stored.map((w) => w.dedupeKey).join(', ')}`);
+  }
+
+  /**
+   * Stores a batch's drafts in `sql`'s transaction in two statements, none per warning: a snoozed model stays silent
+   * for the subject until the snooze's end date (no warning, no case opened or extended; each draft counts as
+   * suppressed), new dedupe keys become warnings grouped into their open cases (WarningRepository.storeBatch), and one
+   * `risk.alert-raised` per new warning goes to the outbox (they commit with the warnings). Returns the new warnings.
+   */
+  private async store(sql: SqlRunner, drafts: readonly PendingDraft[]): Promise<StoredWarning[]> {
+    if (drafts.length === 0) return [];
+    const results = await this.warnings.storeBatch(
+      sql,
+      drafts.map(({ event, model, settings: s, draft }) => ({
+        modelKey: model.key,
+        modelVersion: model.version,
+        settingsRevision: s.revision,
+        thresholds: s.thresholds,
+        severity: draft.severity,
+        subjectType: draft.subjectType,
+        subjectId: draft.subjectId,
+        subjectName: draft.subjectName,
+        regionCode: draft.regionCode,
+        dedupeKey: draft.dedupeKey,
+        evidence: draft.evidence,
+        explanation: draft.explanation,
+        triggerEventId: event.eventId,
+        businessDate: draft.businessDate,
+      })),
+    );
+    const stored: StoredWarning[] = [];
+    const alerts: EventEnvelope[] = [];
+    const byEvent = new Map<string, string[]>();
+    const now = Date.now();
+    results.forEach((warning, i) => {
+      if (!warning) return;
+      const { event, model } = drafts[i];
+      alerts.push(alertEventOf(warning, event.correlationId));
+      stored.push(warning);
+      this.raised.inc({ model: model.key });
+      this.latency.observe({ model: model.key }, Math.max(0, (now - Date.parse(event.occurredAt)) / 1000));
+      const keys = byEvent.get(event.eventId);
+      if (keys) keys.push(warning.dedupeKey);
+      else byEvent.set(event.eventId, [warning.dedupeKey]);
+    });
+    await this.outbox.write(sql, alerts);
+    for (const [eventId, keys] of byEvent) this.logger.log(`event ${eventId} raised ${keys.join(', ')}`);
     return stored;
   }
+
 }

@@ -1,5 +1,5 @@
 import { AllowanceClaimV1, MealScannedV1, MealSlot, MealVoidedV1, ReceptionRecordV1 } from '@meal/contracts';
-import { CanteenFlow, CanteenInfo, ClaimFact, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from './fact.types';
+import { CanteenFlow, CanteenInfo, ClaimFact, isVisit as isVisitMeal, MealFact, ReceptionFact, RiskContext, StaffInfo, UnitInfo } from './fact.types';
 
 /** Anything that runs SQL: an EntityManager (in the event's transaction), a DataSource or a QueryRunner. */
 export interface SqlRunner {
@@ -34,6 +34,14 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const shanghaiDay = (instant: string): string => new Date(Date.parse(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 const plusDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/**
+ * A diner's meals with meal dates in [$2, $3], read through ix_risk_meal_facts_diner_scanned by scan time ($4, $5: a
+ * range two days wider on each side, enough as a meal's date is within a day of its scan's Asia/Shanghai date) and
+ * filtered by date. `meal_date + 0` keeps the planner off ix_risk_meal_facts_meal_date: for the newest dates (those
+ * of today's scans) the statistics lag behind and estimate about one row, and that plan read every meal of the day
+ * for every batch (tens of milliseconds, growing through the day).
+ */
+const DINER_DAYS_SQL = `scanned_at BETWEEN $4::timestamptz AND $5::timestamptz AND meal_date + 0 BETWEEN $2::date AND $3::date`;
 /** A batch whose meal dates span more days than this is not prefetched (its questions go to SQL one by one). */
 const PREFETCH_MAX_SPAN_DAYS = 7;
 const SEP = '\u0000';
@@ -81,6 +89,14 @@ export class FactRepository implements RiskContext {
   private readonly pairDays = new Map<string, number>();
   private readonly canteenDays = new Map<string, CanteenDay>();
   private readonly dinerClaims = new Map<string, DinerClaims>();
+  /**
+   * A canteen's flow over a range of days before a meal date (the baseline of the canteen surge), read for every
+   * canteen the batch visits at the first question of that range (one query instead of one per meal), by canteen then
+   * "from|to". An entry is dropped when the batch records a meal of its canteen inside its range.
+   */
+  private readonly canteenHistories = new Map<string, Map<string, CanteenFlow>>();
+  /** The canteens the batch's scans visit (prefetchMeals), for the bulk baseline reads. */
+  private visitedCanteens: string[] = [];
   /** Meals written by insertMeals whose events the batch has not reached yet, by meal id: the inserted ones are hidden from every read. */
   private readonly ahead = new Map<string, { eventId: string; meal: MealFact; inserted: boolean }>();
 
@@ -98,8 +114,8 @@ export class FactRepository implements RiskContext {
     if (!window || window.from > from || window.to < to) {
       const [wFrom, wTo] = [plusDays(from, -2), plusDays(to, 2)];
       const meals = await this.visibleRows<MealFact>(
-        `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL`,
-        [dinerId, wFrom, wTo],
+        `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = $1 AND ${DINER_DAYS_SQL} AND voided_at IS NULL`,
+        [dinerId, wFrom, wTo, `${plusDays(wFrom, -2)}T00:00:00Z`, `${plusDays(wTo, 2)}T00:00:00Z`],
         ' ORDER BY scanned_at, meal_id',
       );
       window = { from: wFrom, to: wTo, meals };
@@ -125,12 +141,12 @@ export class FactRepository implements RiskContext {
   }
 
   /**
-   * Reads in a few queries what the models ask about a batch's meals: the diners' meals around the batch's meal dates,
-   * the day's meal counts of the visited unit pairs and canteens, the claims of the diners of unit-paid meals and the
-   * diners' staff rows.
-   * Call it after taking the batch's locks (lockKeyOf): then nobody else changes these rows until the transaction
-   * ends, and the upserts of the batch keep them exact, so each event still sees exactly the facts of the events
-   * before it. A batch spanning more than PREFETCH_MAX_SPAN_DAYS meal dates is not prefetched.
+   * Reads in a few queries what the models ask about a batch's meals per diner: the diners' meals around the batch's
+   * meal dates and the claims of the diners of unit-paid meals (prefetchDayCounts reads the day counts, prefetchStaff
+   * the staff rows). Call it after taking the batch's diner locks (lockKeyOf): then nobody else changes these rows
+   * until the transaction ends, and the upserts of the batch keep them exact, so each event still sees exactly the
+   * facts of the events before it. A batch spanning more than PREFETCH_MAX_SPAN_DAYS meal dates is not prefetched
+   * (returns false; then nothing else is prefetched either).
    */
   async prefetchMeals(meals: readonly MealScannedV1[]): Promise<boolean> {
     if (meals.length === 0) return false;
@@ -141,40 +157,12 @@ export class FactRepository implements RiskContext {
     const diners = [...new Set(meals.map((m) => m.dinerId))];
     const [wFrom, wTo] = [plusDays(first, -2), plusDays(last, 2)];
     const windowMeals = await this.rows<MealFact>(
-      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = ANY($1::text[]) AND meal_date BETWEEN $2 AND $3 AND voided_at IS NULL
+      `SELECT ${MEAL_COLUMNS} FROM risk_meal_facts WHERE diner_id = ANY($1::text[]) AND ${DINER_DAYS_SQL} AND voided_at IS NULL
        ORDER BY scanned_at, meal_id`,
-      [diners, wFrom, wTo],
+      [diners, wFrom, wTo, `${plusDays(wFrom, -2)}T00:00:00Z`, `${plusDays(wTo, 2)}T00:00:00Z`],
     );
     for (const dinerId of diners) this.dinerWindows.set(dinerId, { from: wFrom, to: wTo, meals: [] });
     for (const meal of windowMeals) this.dinerWindows.get(meal.dinerId)?.meals.push(meal);
-
-    const visits = meals.filter((m) => m.dinerUnitId !== m.canteenOwnerUnitId);
-    const pairs = new Map(visits.map((m) => [pairDayKey(m.dinerUnitId, m.canteenOwnerUnitId, m.mealDate), m]));
-    if (pairs.size > 0) {
-      const list = [...pairs.values()];
-      const counts = await this.rows<{ dinerUnitId: string; ownerUnitId: string; mealDate: string; n: number }>(
-        `SELECT diner_unit_id AS "dinerUnitId", canteen_owner_unit_id AS "ownerUnitId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate", count(*)::int AS n
-         FROM risk_meal_facts
-         WHERE (diner_unit_id, canteen_owner_unit_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::date[])) AND voided_at IS NULL
-         GROUP BY diner_unit_id, canteen_owner_unit_id, meal_date`,
-        [list.map((m) => m.dinerUnitId), list.map((m) => m.canteenOwnerUnitId), list.map((m) => m.mealDate)],
-      );
-      for (const key of pairs.keys()) this.pairDays.set(key, 0);
-      for (const c of counts) this.pairDays.set(pairDayKey(c.dinerUnitId, c.ownerUnitId, c.mealDate), c.n);
-    }
-    const canteenDays = new Map(visits.map((m) => [canteenDayKey(m.canteenId, m.mealDate), m]));
-    if (canteenDays.size > 0) {
-      const list = [...canteenDays.values()];
-      const counts = await this.rows<{ canteenId: string; mealDate: string; visitorMeals: number; meals: number }>(
-        `SELECT canteen_id AS "canteenId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate",
-           count(*) FILTER (WHERE diner_unit_id <> canteen_owner_unit_id)::int AS "visitorMeals", count(*)::int AS meals
-         FROM risk_meal_facts WHERE (canteen_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::date[])) AND voided_at IS NULL
-         GROUP BY canteen_id, meal_date`,
-        [list.map((m) => m.canteenId), list.map((m) => m.mealDate)],
-      );
-      for (const key of canteenDays.keys()) this.canteenDays.set(key, { visitorMeals: 0, meals: 0 });
-      for (const c of counts) this.canteenDays.set(canteenDayKey(c.canteenId, c.mealDate), { visitorMeals: c.visitorMeals, meals: c.meals });
-    }
 
     const payers = [...new Set(meals.filter((m) => m.payer === 'unit').map((m) => m.dinerId))];
     if (payers.length > 0) {
@@ -186,15 +174,50 @@ export class FactRepository implements RiskContext {
       for (const dinerId of payers) this.dinerClaims.set(dinerId, { from: first, to: last, claims: [] });
       for (const claim of claims) this.dinerClaims.get(claim.dinerId)?.claims.push(claim);
     }
-
-    // staff names label the warnings of the batch (one lookup per alert otherwise)
-    const unknownStaff = diners.filter((id) => UUID.test(id) && id === id.toLowerCase() && !this.staffs.has(id)); // rows come back lower-case
-    if (unknownStaff.length > 0) {
-      const staff = await this.rows<StaffInfo>(`SELECT id, name, unit_id AS "unitId" FROM staff WHERE id = ANY($1::uuid[])`, [unknownStaff]);
-      for (const id of unknownStaff) this.staffs.set(id, undefined);
-      for (const row of staff) this.staffs.set(row.id, row);
-    }
     return true;
+  }
+
+  /**
+   * The day counts of a batch's visit meals (pairs and canteens, from the running counts), after prefetchMeals returned
+   * true and after the batch's canteen-day and unit-pair-day locks (lockKeyOf): nobody else changes them until the
+   * transaction ends, and the batch's upserts keep them exact.
+   */
+  async prefetchDayCounts(meals: readonly MealScannedV1[]): Promise<void> {
+    const visits = meals.filter((m) => m.dinerUnitId !== m.canteenOwnerUnitId);
+    const pairs = new Map(visits.map((m) => [pairDayKey(m.dinerUnitId, m.canteenOwnerUnitId, m.mealDate), m]));
+    if (pairs.size > 0) {
+      const list = [...pairs.values()];
+      const counts = await this.rows<{ dinerUnitId: string; ownerUnitId: string; mealDate: string; n: number }>(
+        // the running counts of migration RiskDayCounts (the batch has written nothing yet: nothing to hide)
+        `SELECT diner_unit_id AS "dinerUnitId", canteen_owner_unit_id AS "ownerUnitId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate", meals AS n
+         FROM risk_pair_day_counts
+         WHERE (diner_unit_id, canteen_owner_unit_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::date[]))`,
+        [list.map((m) => m.dinerUnitId), list.map((m) => m.canteenOwnerUnitId), list.map((m) => m.mealDate)],
+      );
+      for (const key of pairs.keys()) this.pairDays.set(key, 0);
+      for (const c of counts) this.pairDays.set(pairDayKey(c.dinerUnitId, c.ownerUnitId, c.mealDate), c.n);
+    }
+    this.visitedCanteens = [...new Set(visits.map((m) => m.canteenId))];
+    const canteenDays = new Map(visits.map((m) => [canteenDayKey(m.canteenId, m.mealDate), m]));
+    if (canteenDays.size > 0) {
+      const list = [...canteenDays.values()];
+      const counts = await this.rows<{ canteenId: string; mealDate: string; visitorMeals: number; meals: number }>(
+        `SELECT canteen_id AS "canteenId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate", visitor_meals AS "visitorMeals", meals
+         FROM risk_canteen_day_counts WHERE (canteen_id, meal_date) IN (SELECT * FROM unnest($1::text[], $2::date[]))`,
+        [list.map((m) => m.canteenId), list.map((m) => m.mealDate)],
+      );
+      for (const key of canteenDays.keys()) this.canteenDays.set(key, { visitorMeals: 0, meals: 0 });
+      for (const c of counts) this.canteenDays.set(canteenDayKey(c.canteenId, c.mealDate), { visitorMeals: c.visitorMeals, meals: c.meals });
+    }
+  }
+
+  /** Staff rows of a batch's diners in one query: their names label the batch's warnings (one lookup per alert otherwise). */
+  async prefetchStaff(dinerIds: readonly string[]): Promise<void> {
+    const unknownStaff = [...new Set(dinerIds)].filter((id) => UUID.test(id) && id === id.toLowerCase() && !this.staffs.has(id)); // rows come back lower-case
+    if (unknownStaff.length === 0) return;
+    const staff = await this.rows<StaffInfo>(`SELECT id, name, unit_id AS "unitId" FROM staff WHERE id = ANY($1::uuid[])`, [unknownStaff]);
+    for (const id of unknownStaff) this.staffs.set(id, undefined);
+    for (const row of staff) this.staffs.set(row.id, row);
   }
 
   /**
@@ -246,6 +269,13 @@ export class FactRepository implements RiskContext {
       window.meals = meals;
     }
     if (!inserted || meal.voidedAt) return;
+    const histories = this.canteenHistories.get(meal.canteenId);
+    if (histories) {
+      for (const range of [...histories.keys()]) {
+        const [from, to] = range.split('|');
+        if (meal.mealDate >= from && meal.mealDate <= to) histories.delete(range);
+      }
+    }
     const pairKey = pairDayKey(meal.dinerUnitId, meal.canteenOwnerUnitId, meal.mealDate);
     const pair = this.pairDays.get(pairKey);
     if (pair !== undefined) this.pairDays.set(pairKey, pair + 1);
@@ -261,6 +291,8 @@ export class FactRepository implements RiskContext {
     this.dinerWindows.clear();
     this.pairDays.clear();
     this.canteenDays.clear();
+    this.canteenHistories.clear();
+    this.visitedCanteens = [];
   }
 
   /** Serialises the work on one key (a diner, the reception graph) until the transaction ends. */
@@ -402,6 +434,18 @@ export class FactRepository implements RiskContext {
   async countPairMeals(dinerUnitId: string, ownerUnitId: string, from: string, to: string): Promise<number> {
     const cached = from === to ? this.pairDays.get(pairDayKey(dinerUnitId, ownerUnitId, from)) : undefined;
     if (cached !== undefined) return cached;
+    if (dinerUnitId !== ownerUnitId) {
+      // visiting pairs have running day counts; the meals the batch wrote ahead and has not reached are not counted yet
+      const [row] = await this.rows<{ n: number }>(
+        `SELECT coalesce(sum(meals), 0)::int AS n FROM risk_pair_day_counts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4`,
+        [dinerUnitId, ownerUnitId, from, to],
+      );
+      let hidden = 0;
+      for (const { meal, inserted } of this.ahead.values()) {
+        if (inserted && !meal.voidedAt && meal.dinerUnitId === dinerUnitId && meal.canteenOwnerUnitId === ownerUnitId && meal.mealDate >= from && meal.mealDate <= to) hidden += 1;
+      }
+      return (row?.n ?? 0) - hidden;
+    }
     const [row] = await this.visibleRows<{ n: number }>(
       `SELECT count(*)::int AS n FROM risk_meal_facts WHERE diner_unit_id = $1 AND canteen_owner_unit_id = $2 AND meal_date BETWEEN $3 AND $4 AND voided_at IS NULL`,
       [dinerUnitId, ownerUnitId, from, to],
@@ -412,6 +456,42 @@ export class FactRepository implements RiskContext {
   async canteenFlow(canteenId: string, from: string, to: string): Promise<CanteenFlow> {
     const day = from === to ? this.canteenDays.get(canteenDayKey(canteenId, from)) : undefined;
     if (day) return { visitorMeals: day.visitorMeals, activeDays: day.meals > 0 ? 1 : 0 };
+    if (from !== to && this.visitedCanteens.includes(canteenId)) {
+      const range = `${from}|${to}`;
+      const known = this.canteenHistories.get(canteenId)?.get(range);
+      if (known) return { ...known };
+      // the baseline of every canteen the batch visits, for this range, in one query of the running day counts,
+      // less the meals the batch wrote ahead and has not reached (hidden, as visibleRows hides them)
+      const days = await this.rows<{ canteenId: string; mealDate: string; meals: number; visitorMeals: number }>(
+        `SELECT canteen_id AS "canteenId", to_char(meal_date, 'YYYY-MM-DD') AS "mealDate", meals, visitor_meals AS "visitorMeals"
+         FROM risk_canteen_day_counts WHERE canteen_id = ANY($1::text[]) AND meal_date BETWEEN $2 AND $3 AND meals <> 0`,
+        [this.visitedCanteens, from, to],
+      );
+      const perDay = new Map(days.map((d) => [canteenDayKey(d.canteenId, d.mealDate), d]));
+      for (const { meal, inserted } of this.ahead.values()) {
+        if (!inserted || meal.voidedAt || meal.mealDate < from || meal.mealDate > to) continue;
+        const day = perDay.get(canteenDayKey(meal.canteenId, meal.mealDate));
+        if (!day) continue;
+        day.meals -= 1;
+        if (isVisitMeal(meal)) day.visitorMeals -= 1;
+      }
+      const byCanteen = new Map<string, CanteenFlow>();
+      for (const d of perDay.values()) {
+        const flow = byCanteen.get(d.canteenId) ?? { visitorMeals: 0, activeDays: 0 };
+        flow.visitorMeals += d.visitorMeals;
+        if (d.meals > 0) flow.activeDays += 1;
+        byCanteen.set(d.canteenId, flow);
+      }
+      for (const id of this.visitedCanteens) {
+        let histories = this.canteenHistories.get(id);
+        if (!histories) {
+          histories = new Map();
+          this.canteenHistories.set(id, histories);
+        }
+        histories.set(range, byCanteen.get(id) ?? { visitorMeals: 0, activeDays: 0 });
+      }
+      return { ...this.canteenHistories.get(canteenId)!.get(range)! };
+    }
     // ix_risk_meal_facts_canteen_day (partial, covering) makes this an index-only scan
     const [row] = await this.visibleRows<CanteenFlow>(
       `SELECT count(*) FILTER (WHERE diner_unit_id <> canteen_owner_unit_id)::int AS "visitorMeals", count(DISTINCT meal_date)::int AS "activeDays"

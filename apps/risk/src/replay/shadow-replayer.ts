@@ -1,5 +1,6 @@
 import { ParsedEvent } from '@meal/contracts';
 import { shadowEvaluate } from '../evaluation/evaluation.service';
+import { TriggerKind } from '../facts/fact.types';
 import { ModelSettings, WarningModel } from '../models/warning-model';
 import { MemoryFactStore, OrganisationLoader } from './memory-fact-store';
 
@@ -17,6 +18,8 @@ export interface ReplayModel {
 export class ShadowReplayer {
   readonly store: MemoryFactStore;
   readonly keys = new Map<string, Set<string>>();
+  /** The chosen models by the trigger kinds they evaluate, in the order given, with their key sets. */
+  private readonly byTrigger = new Map<TriggerKind, (ReplayModel & { keys: Set<string> })[]>();
   eventsConsumed = 0;
   triggersEvaluated = 0;
   /** Date.now() when the first batch arrived and when the last one was done (the consumer's group join excluded). */
@@ -31,6 +34,13 @@ export class ShadowReplayer {
   ) {
     this.store = new MemoryFactStore(loader);
     for (const m of models) this.keys.set(m.model.key, new Set());
+    for (const m of models) {
+      for (const kind of m.model.triggers) {
+        const list = this.byTrigger.get(kind) ?? [];
+        list.push({ ...m, keys: this.keys.get(m.model.key)! });
+        this.byTrigger.set(kind, list);
+      }
+    }
   }
 
   /** Applies and evaluates a batch of events (one partition's, in offset order). */
@@ -42,9 +52,7 @@ export class ShadowReplayer {
       const trigger = this.store.apply(event);
       if (!trigger) continue;
       this.triggersEvaluated += 1;
-      for (const { model, settings } of this.models) {
-        if (!model.triggers.includes(trigger.kind)) continue;
-        const keys = this.keys.get(model.key)!;
+      for (const { model, settings, keys } of this.byTrigger.get(trigger.kind) ?? []) {
         for (const draft of await shadowEvaluate(model, trigger, this.store, settings)) {
           if ((this.from === null || draft.businessDate >= this.from) && (this.to === null || draft.businessDate <= this.to)) keys.add(draft.dedupeKey);
         }

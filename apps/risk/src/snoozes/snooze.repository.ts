@@ -55,8 +55,8 @@ export class SnoozeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The evaluator's check on the case-opening path: true (and counts one suppressed warning) when the model is
-   * snoozed for the subject today. Runs in the event's transaction.
+   * True (and counts one suppressed warning) when the model is snoozed for the subject today. Runs in `sql`'s
+   * transaction. (The evaluator applies snoozes to a whole batch in WarningRepository.storeBatch.)
    */
   async suppressIfSnoozed(sql: SqlRunner, modelKey: string, subjectType: string, subjectId: string): Promise<boolean> {
     const rows = (await sql.query(
