@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Pool, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
@@ -263,6 +263,7 @@ function scanParams({ meal, outbox }: ScanWrite): unknown[] {
 @Injectable()
 export class MealRepository {
   private readonly pool: Pool;
+  private readonly logger = new Logger('MealRepository');
 
   /** Group commit of the scan transaction: the scans that arrive together go in one statement (SCAN_BATCH_INSERT_SQL). */
   private readonly scanWrites: BatchQueue<ScanWrite, boolean | Error>;
@@ -315,7 +316,8 @@ export class MealRepository {
       writes.forEach((w, row) => scanParams(w).forEach((value, column) => (columns[column]![row] = value)));
       const rows = await this.prepared<{ id: string }>('scan_batch_insert_v1', SCAN_BATCH_INSERT_SQL, columns);
       insertedIds = new Set(rows.map((r) => r.id));
-    } catch {
+    } catch (error) {
+      this.logger.warn(`a group of ${writes.length} scans is written one by one after its statement failed: ${asError(error).message}`);
       const results: (boolean | Error)[] = [];
       for (const write of writes) results.push(await this.insertOneScannedMeal(write).catch(asError));
       return results;
