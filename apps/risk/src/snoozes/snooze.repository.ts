@@ -54,22 +54,6 @@ const SNOOZE_COLUMNS = `id, model_key AS "modelKey", subject_type AS "subjectTyp
 export class SnoozeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * True (and counts one suppressed warning) when the model is snoozed for the subject today. Runs in `sql`'s
-   * transaction. (The evaluator applies snoozes to a whole batch in WarningRepository.storeBatch.)
-   */
-  async suppressIfSnoozed(sql: SqlRunner, modelKey: string, subjectType: string, subjectId: string): Promise<boolean> {
-    const rows = (await sql.query(
-      `WITH hit AS (
-         UPDATE risk_snoozes SET suppressed_count = suppressed_count + 1
-          WHERE model_key = $1 AND subject_type = $2 AND subject_id = $3 AND lifted_at IS NULL AND until_date >= ${TODAY}
-          RETURNING id)
-       SELECT id FROM hit`,
-      [modelKey, subjectType, subjectId],
-    )) as unknown[];
-    return rows.length > 0;
-  }
-
   /** The non-lifted snooze of a model and subject (active or expired), if any; locks it in `sql`'s transaction. */
   async findUnlifted(sql: SqlRunner, modelKey: string, subjectType: string, subjectId: string): Promise<StoredSnooze | undefined> {
     const rows = (await sql.query(

@@ -49,41 +49,6 @@ export class WarningRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts the warning unless its dedupe key exists, then attaches it to the open case of (model, subject) —
-   * creating the case or counting one more warning in it. Returns undefined for a duplicate. Runs in `sql`'s transaction.
-   */
-  async insertWithCase(sql: SqlRunner, w: NewWarning): Promise<StoredWarning | undefined> {
-    const inserted = (await sql.query(
-      `INSERT INTO risk_warnings (model_key, model_version, settings_revision, thresholds, severity, subject_type, subject_id, subject_name, region_code,
-         dedupe_key, evidence, explanation, trigger_event_id, business_date)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id, to_char(raised_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "raisedAt"`,
-      [
-        w.modelKey, w.modelVersion, w.settingsRevision, JSON.stringify(w.thresholds), w.severity, w.subjectType, w.subjectId, w.subjectName, w.regionCode,
-        w.dedupeKey, JSON.stringify(w.evidence), w.explanation, w.triggerEventId, w.businessDate,
-      ],
-    )) as { id: string; raisedAt: string }[];
-    const row = inserted[0];
-    if (!row) return undefined;
-    const [kase] = (await sql.query(
-      `INSERT INTO risk_cases (model_key, subject_type, subject_id, subject_name, region_code, severity, warning_count, first_warning_at, last_warning_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)
-       ON CONFLICT (model_key, subject_type, subject_id) WHERE closed_at IS NULL DO UPDATE SET
-         warning_count = risk_cases.warning_count + 1,
-         last_warning_at = GREATEST(risk_cases.last_warning_at, EXCLUDED.last_warning_at),
-         updated_at = now(),
-         severity = CASE WHEN array_position(ARRAY['low','medium','high','critical'], EXCLUDED.severity)
-                            > array_position(ARRAY['low','medium','high','critical'], risk_cases.severity)
-                         THEN EXCLUDED.severity ELSE risk_cases.severity END
-       RETURNING id`,
-      [w.modelKey, w.subjectType, w.subjectId, w.subjectName, w.regionCode, w.severity, row.raisedAt],
-    )) as { id: string }[];
-    await sql.query(`UPDATE risk_warnings SET case_id = $2 WHERE id = $1`, [row.id, kase.id]);
-    return { ...w, id: row.id, caseId: kase.id, raisedAt: row.raisedAt };
-  }
-
-  /**
    * The evaluator's store of a batch's warnings, in one statement (run in `sql`'s transaction, under the batch's
    * advisory locks): a model snoozed for a subject today stays silent (each of its warnings counts in the snooze's
    * suppressed_count; no warning, no case opened or extended); of the others, each dedupe key not stored yet becomes a
