@@ -5,8 +5,7 @@ import { join } from 'node:path';
 const REPOSITORY_FILE = 'apps/canteen/src/scanning/meal.repository.ts';
 
 /** Reads the SQL the service runs per scan out of the scanning repository (the exported insert statements and the diner read). */
-export function loadScanStatements(repoRoot: string): { insert: string; groupInsert: string; groupDinerRead: string; warnings: string[] } {
-  const warnings: string[] = [];
+export function loadScanStatements(repoRoot: string): { insert: string; groupInsert: string; groupDinerRead: string } {
   const source = readFileSync(join(repoRoot, REPOSITORY_FILE), 'utf8');
   const groupInsertMatch = /export const SCAN_BATCH_INSERT_SQL = `([\s\S]*?)`;/.exec(source);
   if (!groupInsertMatch) throw new Error(`SCAN_BATCH_INSERT_SQL not found in ${REPOSITORY_FILE}: the group scan statement moved; update bench/lib/pgbench.ts`);
@@ -14,7 +13,7 @@ export function loadScanStatements(repoRoot: string): { insert: string; groupIns
   if (!groupDinerMatch) throw new Error(`the group diner read (scan_diners_v*) was not found in ${REPOSITORY_FILE}; update bench/lib/pgbench.ts`);
   const insertMatch = /export const SCAN_INSERT_SQL = `([\s\S]*?)`;/.exec(source);
   if (!insertMatch) throw new Error(`SCAN_INSERT_SQL not found in ${REPOSITORY_FILE}: the scan transaction moved; update bench/lib/pgbench.ts`);
-  return { insert: insertMatch[1]!, groupInsert: groupInsertMatch[1]!, groupDinerRead: groupDinerMatch[1]!, warnings };
+  return { insert: insertMatch[1]!, groupInsert: groupInsertMatch[1]!, groupDinerRead: groupDinerMatch[1]! };
 }
 
 /**
@@ -90,8 +89,8 @@ export function writeScanScript(
   repoRoot: string,
   path: string,
   opts: { diners: number; canteens: number; envelopeTemplate: string; groupSize?: number },
-): string[] {
-  const { insert, groupInsert, groupDinerRead, warnings } = loadScanStatements(repoRoot);
+): void {
+  const { insert, groupInsert, groupDinerRead } = loadScanStatements(repoRoot);
   const size = Math.max(1, Math.round(opts.groupSize ?? 1));
   const dinerUuid = (n: string): string => `('00000000-0000-4000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
   const header = [
@@ -125,7 +124,6 @@ export function writeScanScript(
     '',
   ].join('\n');
   writeFileSync(path, script);
-  return warnings;
 }
 
 export interface PgbenchResult {
