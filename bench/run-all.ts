@@ -68,9 +68,10 @@ function scanRows(r: Json): Row[] {
 
 function settlementRows(r: Json): Row[] {
   return [
-    { bench: 'settlement', figure: `monthly close of ${fmt(r.meals)} meals (s)`, value: fmt(r.seconds, 1), target: '≤ 60', baseline: `plain SQL aggregation: ${fmt(r.plainSqlSeconds, 2)} s`, met: meets(r.seconds, (n) => n <= 60) },
+    { bench: 'settlement', figure: `monthly close of ${fmt(r.meals)} meals, after the nightly day closes (s)`, value: fmt(r.seconds, 2), target: '≤ 60', baseline: `plain SQL aggregation: ${fmt(r.plainSqlSeconds, 2)} s`, met: meets(r.seconds, (n) => n <= 60) },
     { bench: 'settlement', figure: 'ratio to plain SQL aggregation', value: fmt(r.ratioToPlainSql, 2), target: '≤ 1.5', baseline: 'same meals, same run', met: meets(r.ratioToPlainSql, (n) => n <= 1.5) },
-    { bench: 'settlement', figure: 'month close after nightly day closes: ratio to plain SQL', value: fmt(at(r, 'rollup', 'ratioToPlainSql'), 2), target: '≤ 1.5', baseline: `${fmt(at(r, 'rollup', 'monthCloseSeconds'), 2)} s vs plain ${fmt(at(r, 'rollup', 'plainSqlSeconds'), 2)} s`, met: meets(at(r, 'rollup', 'ratioToPlainSql'), (n) => n <= 1.5) },
+    { bench: 'settlement', figure: 'cold catch-up close (no day closed before): ratio to plain SQL', value: fmt(at(r, 'cold', 'ratioToPlainSql'), 2), target: '≤ 1.5', baseline: `${fmt(at(r, 'cold', 'seconds'), 2)} s vs plain ${fmt(at(r, 'cold', 'plainSqlSeconds'), 2)} s`, met: meets(at(r, 'cold', 'ratioToPlainSql'), (n) => n <= 1.5) },
+    { bench: 'settlement', figure: 'one nightly day close, median (s)', value: fmt(at(r, 'nightly', 'dailyCloseSecondsMedian'), 2), target: '—', baseline: `${fmt(at(r, 'nightly', 'dayCloses'))} day closes`, met: null },
     { bench: 'settlement', figure: 'service peak RSS during the close (MB)', value: fmt(r.peakRssMb, 1), target: 'flat (streaming)', baseline: `before the close ${fmt(r.rssBeforeCloseMb, 1)} MB`, met: null },
   ];
 }

@@ -8,6 +8,7 @@ import { Settlement1763900600000 } from './1763900600000-settlement';
 import { InspectorConsole1763900700000 } from './1763900700000-inspector-console';
 import { RiskReplay1763900800000 } from './1763900800000-risk-replay';
 import { RiskDayCounts1763901000000 } from './1763901000000-risk-day-counts';
+import { SettlementDayPairTotals1763901100000 } from './1763901100000-settlement-day-pair-totals';
 
 /** Every migration, in order. Never edit a committed migration: add a new one and list it here. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   InspectorConsole1763900700000,
   RiskReplay1763900800000,
   RiskDayCounts1763901000000,
+  SettlementDayPairTotals1763901100000,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryRunner } from 'typeorm';
 import { SqlExecutor } from '@meal/kafka';
+import { daysBetween } from './settlement-period';
 
 /** The advisory lock key of closing (also taken, shared, by the meals guard trigger of migration 1763900600000). */
 export const SETTLEMENT_CLOSE_LOCK = 7631900600;
@@ -91,10 +92,10 @@ export class SettlementCloseTx {
   }
 
   /**
-   * Builds settle_days and the aggregate of the meals: the batch days (status at this snapshot decides) and, for a
-   * month close, the month's days closed earlier (their frozen membership decides: not excluded).
+   * Builds settle_days and the aggregate of the batch days' meals (the status at this snapshot decides what is voided).
+   * Days closed earlier are not read again: their bilateral totals were stored when they closed (storeDayPairTotals).
    */
-  async aggregate(batch: { day: string; periodId: string }[], range: { start: string; end: string }, earlierClosedDays: string[]): Promise<void> {
+  async aggregate(batch: { day: string; periodId: string }[], range: { start: string; end: string }): Promise<void> {
     await this.runner.query(`SET LOCAL work_mem = '256MB'`);
     await this.runner.query(`CREATE TEMP TABLE settle_days (day date PRIMARY KEY, period_id uuid NOT NULL) ON COMMIT DROP`);
     await this.runner.query(`INSERT INTO settle_days (day, period_id) SELECT * FROM unnest($1::date[], $2::uuid[])`, [
@@ -105,26 +106,20 @@ export class SettlementCloseTx {
       CREATE TEMP TABLE settle_unit_district ON COMMIT DROP AS
       SELECT u.id AS unit_id, d.district_code FROM units u JOIN settlement_region_districts d ON d.region_code = u.region_code`);
     await this.runner.query(`ALTER TABLE settle_unit_district ADD PRIMARY KEY (unit_id)`);
-    // Membership of the earlier-closed days: not excluded at their close (a later void stays in, and is reversed).
-    const membership =
-      earlierClosedDays.length === 0
-        ? `m.status <> 'voided'`
-        : `(m.status <> 'voided' OR (m.meal_date <> ALL($3::date[])
-             AND m.id NOT IN (SELECT e.meal_id FROM settlement_excluded_meals e WHERE e.meal_date BETWEEN $1 AND $2)))`;
-    const params: unknown[] = [range.start, range.end];
-    if (earlierClosedDays.length > 0) params.push(batch.map((b) => b.day));
-    // CREATE TABLE AS may run the scan and partial aggregation in parallel workers (INSERT … SELECT may not). When every
-    // day is closed already (the month rolls up its daily closes) only the month's pair totals are needed: no day key.
-    const day = batch.length > 0 ? 'm.meal_date' : 'NULL::date';
+    const days = batch.map((b) => b.day).sort();
+    const everyDay = days.length > 0 && days[0] === range.start && days[days.length - 1] === range.end && days.length === daysBetween(range.start, range.end).length;
+    // no batch day (the month rolls up days closed earlier): an empty aggregate, no pass over the meals
+    const filter = days.length === 0 ? 'false' : `m.meal_date BETWEEN $1 AND $2 AND m.status <> 'voided'${everyDay ? '' : ' AND m.meal_date = ANY($3::date[])'}`;
+    // CREATE TABLE AS may run the scan and partial aggregation in parallel workers (INSERT … SELECT may not).
     await this.runner.query(
       `CREATE TEMP TABLE settle_agg ON COMMIT DROP AS
-       SELECT ${day} AS day, (m.payer = 'unit') AS unit_paid,
+       SELECT m.meal_date AS day, (m.payer = 'unit') AS unit_paid,
               CASE WHEN m.payer = 'unit' THEN m.diner_unit_id END AS payer_unit_id, m.canteen_owner_unit_id AS owner_unit_id,
               count(*)::int AS meal_count, sum(m.price_fen)::bigint AS amount_fen
        FROM meals m
-       WHERE m.meal_date BETWEEN $1 AND $2 AND ${membership}
-       GROUP BY ${batch.length > 0 ? '1, 2, 3, 4' : '2, 3, 4'}`,
-      params,
+       WHERE ${filter}
+       GROUP BY 1, 2, 3, 4`,
+      days.length === 0 ? [] : everyDay ? [range.start, range.end] : [days[0], days[days.length - 1], days],
     );
     // Reversals: meals of earlier closed days, voided after that close, never reversed; they land in the first batch
     // day after the meal's day.
@@ -329,6 +324,24 @@ export class SettlementCloseTx {
        AND a.kind = CASE WHEN l.account_key IN ('clearing', 'diners') THEN l.account_key WHEN l.book = 'district' THEN 'district' ELSE 'unit' END`);
   }
 
+  /**
+   * The bilateral unit-paid totals of each batch day (payer unit → canteen owner unit), with the unit-paid reversals
+   * landing in that day: the rows a month close sums (buildMonth) instead of reading the month's meals again. Written
+   * by day closes; a month close that closes days itself has their aggregate at hand and writes the month's rows only.
+   * Needs the day period rows (insertPeriods) first.
+   */
+  async storeDayPairTotals(): Promise<void> {
+    await this.runner.query(`
+      INSERT INTO settlement_pair_totals (period_id, payer_unit_id, owner_unit_id, meal_count, amount_fen, reversal_count, reversal_fen)
+      SELECT period_id, payer_unit_id, owner_unit_id, sum(meal_count)::int, sum(amount_fen)::bigint, sum(reversal_count)::int, sum(reversal_fen)::bigint
+      FROM (
+        SELECT d.period_id, a.payer_unit_id, a.owner_unit_id, a.meal_count, a.amount_fen, 0 AS reversal_count, 0::bigint AS reversal_fen
+        FROM settle_agg a JOIN settle_days d ON d.day = a.day WHERE a.unit_paid
+        UNION ALL
+        SELECT r.period_id, r.payer_unit_id, r.owner_unit_id, 0, 0, 1, r.amount_fen::bigint FROM settle_rev r WHERE r.payer = 'unit'
+      ) x GROUP BY period_id, payer_unit_id, owner_unit_id`);
+  }
+
   /** Sums of the month's day periods (all closed by now, the batch's rows included). */
   async monthSums(monthStart: string): Promise<Pick<DayFigures, 'unitPaidCount' | 'unitPaidFen' | 'selfPaidCount' | 'selfPaidFen' | 'voidedExcludedCount' | 'reversalCount' | 'reversalFen' | 'selfReversalCount' | 'selfReversalFen'>> {
     const [sums] = await this.rows<Record<string, unknown>>(
@@ -353,18 +366,25 @@ export class SettlementCloseTx {
 
   /**
    * The month's bilateral totals and statements, into temp tables: the month row is written once, with its final
-   * figures, before they are copied (writeMonth). Statement figures are read from the month's ledger entries.
+   * figures, before they are copied (writeMonth). The pair totals are the stored totals of the days closed earlier plus
+   * the batch's aggregate (no pass over the month's meals when its days were closed nightly); statement figures are
+   * read from the month's ledger entries.
    */
   async buildMonth(monthStart: string, monthPeriodId: string): Promise<void> {
+    // days closed on their own (nightly) stored their totals; the batch's days (closed by this month close) are in
+    // settle_agg and settle_rev
     await this.runner.query(
       `CREATE TEMP TABLE settle_month_pairs ON COMMIT DROP AS
        SELECT $1::uuid AS period_id, payer_unit_id, owner_unit_id, sum(meal_count)::int AS meal_count, sum(amount_fen)::bigint AS amount_fen,
               sum(reversal_count)::int AS reversal_count, sum(reversal_fen)::bigint AS reversal_fen
        FROM (
-         SELECT payer_unit_id, owner_unit_id, meal_count, amount_fen, 0 AS reversal_count, 0::bigint AS reversal_fen FROM settle_agg WHERE unit_paid
+         SELECT t.payer_unit_id, t.owner_unit_id, t.meal_count, t.amount_fen, t.reversal_count, t.reversal_fen
+         FROM settlement_pair_totals t JOIN settlement_periods p ON p.id = t.period_id
+         WHERE p.kind = 'day' AND p.month_start = $2 AND p.id NOT IN (SELECT period_id FROM settle_days)
          UNION ALL
-         SELECT r.payer_unit_id, r.owner_unit_id, 0, 0, 1, r.amount_fen FROM settlement_reversals r
-           JOIN settlement_periods p ON p.id = r.period_id WHERE p.kind = 'day' AND p.month_start = $2 AND r.payer = 'unit'
+         SELECT a.payer_unit_id, a.owner_unit_id, a.meal_count, a.amount_fen, 0, 0 FROM settle_agg a JOIN settle_days d ON d.day = a.day WHERE a.unit_paid
+         UNION ALL
+         SELECT r.payer_unit_id, r.owner_unit_id, 0, 0, 1, r.amount_fen::bigint FROM settle_rev r WHERE r.payer = 'unit'
        ) x GROUP BY payer_unit_id, owner_unit_id`,
       [monthPeriodId, monthStart],
     );
@@ -443,7 +463,9 @@ export class SettlementCloseTx {
 
   /** Copies the month's pair totals and statements (the month row exists now). Returns the statement ids, districts first. */
   async writeMonth(preparedAt: Date): Promise<StatementIdRow[]> {
-    await this.runner.query(`INSERT INTO settlement_pair_totals SELECT * FROM settle_month_pairs`);
+    await this.runner.query(`
+      INSERT INTO settlement_pair_totals (period_id, payer_unit_id, owner_unit_id, meal_count, amount_fen, reversal_count, reversal_fen)
+      SELECT period_id, payer_unit_id, owner_unit_id, meal_count, amount_fen, reversal_count, reversal_fen FROM settle_month_pairs`);
     const rows = await this.rows<{ id: string; party_type: 'unit' | 'region' }>(
       `INSERT INTO settlement_statements (id, period_id, party_type, unit_id, region_code, district_code, party_name,
          payable_count, payable_fen, receivable_count, receivable_fen, reversal_payable_count, reversal_payable_fen,

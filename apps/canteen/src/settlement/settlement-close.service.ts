@@ -74,12 +74,13 @@ export class SettlementCloseService {
     const days = daysBetween(period.start, period.end);
     const closedDays = new Set((await tx.existingPeriods('day', days)).map((p) => p.periodStart));
     const batch = days.filter((d) => !closedDays.has(d)).map((day) => ({ day, periodId: randomUUID() }));
-    await tx.aggregate(batch, { start: period.start, end: period.end }, [...closedDays]);
+    await tx.aggregate(batch, { start: period.start, end: period.end });
     await tx.buildLegs();
     const dayFigures = await tx.dayFigures();
     const dayRows: PeriodRowInput[] = dayFigures.map((f) => this.dayRow(f, closer, now));
     await tx.insertPeriods(dayRows);
     await tx.postBatch();
+    if (period.kind === 'day') await tx.storeDayPairTotals();
 
     const events: EventEnvelope[] = dayFigures.map((f) =>
       createEvent(

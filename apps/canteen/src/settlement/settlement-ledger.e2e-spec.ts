@@ -1,3 +1,4 @@
+import { revertMigrations, runMigrations } from '@meal/database';
 import { SettlementCloseService } from './settlement-close.service';
 import { daysBetween } from './settlement-period';
 import { SettlementRepository, StatementRecord } from './settlement.repository';
@@ -61,6 +62,45 @@ describe('settlement ledger invariants (generated months, voids, concurrent clos
     const [total] = await h.query<{ s: string; n: string }>(`SELECT coalesce(sum(amount_fen), 0) AS s, count(*) AS n FROM settlement_ledger_entries`);
     expect(Number(total!.s)).toBe(0);
     expect(Number(total!.n)).toBeGreaterThan(0);
+  }
+
+  /**
+   * The month's bilateral totals against the meals: each (payer unit, owner unit) pair's unit-paid meals of the month
+   * not excluded at their day's close, and the unit-paid reversals posted in its days; when its days were closed on
+   * their own, the month's rows are the sum of theirs.
+   */
+  async function expectPairTotalsExact(month: string, daysClosedOnTheirOwn: boolean): Promise<void> {
+    const period = (await repository.findPeriod('month', `${month}-01`))!;
+    const key = (r: Record<string, unknown>): string => `${String(r.payer)}>${String(r.owner)}`;
+    const asMap = (rows: Record<string, unknown>[]): Map<string, string> =>
+      new Map(rows.map((r) => [key(r), [r.meal_count, r.amount_fen, r.reversal_count, r.reversal_fen].map((v) => String(Number(v))).join('/')]));
+    const fromMeals = await h.query<Record<string, unknown>>(
+      `SELECT payer, owner, sum(meal_count) AS meal_count, sum(amount_fen) AS amount_fen, sum(reversal_count) AS reversal_count, sum(reversal_fen) AS reversal_fen
+       FROM (
+         SELECT m.diner_unit_id AS payer, m.canteen_owner_unit_id AS owner, 1 AS meal_count, m.price_fen AS amount_fen, 0 AS reversal_count, 0 AS reversal_fen
+         FROM meals m WHERE m.payer = 'unit' AND m.meal_date BETWEEN $1 AND $2
+           AND NOT EXISTS (SELECT 1 FROM settlement_excluded_meals e WHERE e.meal_id = m.id)
+         UNION ALL
+         SELECT r.payer_unit_id, r.owner_unit_id, 0, 0, 1, r.amount_fen FROM settlement_reversals r
+         JOIN settlement_periods p ON p.id = r.period_id WHERE r.payer = 'unit' AND p.kind = 'day' AND p.month_start = $3
+       ) x GROUP BY payer, owner`,
+      [period.periodStart, period.periodEnd, period.monthStart],
+    );
+    const monthRows = await h.query<Record<string, unknown>>(
+      `SELECT payer_unit_id AS payer, owner_unit_id AS owner, meal_count, amount_fen, reversal_count, reversal_fen FROM settlement_pair_totals WHERE period_id = $1`,
+      [period.id],
+    );
+    const daySums = await h.query<Record<string, unknown>>(
+      `SELECT t.payer_unit_id AS payer, t.owner_unit_id AS owner, sum(t.meal_count) AS meal_count, sum(t.amount_fen) AS amount_fen,
+              sum(t.reversal_count) AS reversal_count, sum(t.reversal_fen) AS reversal_fen
+       FROM settlement_pair_totals t JOIN settlement_periods p ON p.id = t.period_id WHERE p.kind = 'day' AND p.month_start = $1
+       GROUP BY 1, 2`,
+      [period.monthStart],
+    );
+    expect(fromMeals.length).toBeGreaterThan(10);
+    expect(asMap(monthRows)).toEqual(asMap(fromMeals));
+    if (daysClosedOnTheirOwn) expect(asMap(daySums)).toEqual(asMap(fromMeals));
+    else expect(asMap(daySums)).not.toEqual(asMap(fromMeals));
   }
 
   /** Every statement's lines against the meals: each unit-paid meal once per side, voided-before-close in none, totals = lines. */
@@ -180,6 +220,7 @@ describe('settlement ledger invariants (generated months, voids, concurrent clos
     expect(new Set(reversals.map((r) => r.period_start))).toEqual(new Set(['2025-11-11']));
     expect(reversals.every((r) => r.original < r.period_start)).toBe(true);
     await expectStatementsExact('2025-11');
+    await expectPairTotalsExact('2025-11', false);
     for (const id of voidedEarly) {
       expect(await h.query(`SELECT 1 FROM settlement_excluded_meals WHERE meal_id = $1`, [id])).toHaveLength(1);
     }
@@ -206,6 +247,7 @@ describe('settlement ledger invariants (generated months, voids, concurrent clos
     expect(landed.map((r) => r.period_start)).toEqual(Array(7).fill('2025-12-01'));
     await expectLedgerBalanced();
     await expectStatementsExact('2025-12');
+    await expectPairTotalsExact('2025-12', true);
     // November never changed
     expect(await snapshot('2025-11-01')).toBe(frozenNov);
     // and closing it again changes nothing either
@@ -225,5 +267,20 @@ describe('settlement ledger invariants (generated months, voids, concurrent clos
       { n: number },
     ];
     expect(closedEvents).toBe(30 + 31 + 2);
+
+    // Days closed before migration 1763901100000 had no pair totals of their own: its backfill, from what each close
+    // froze (excluded meals, reversals), writes exactly the rows the day closes wrote, and rows for the days November's
+    // month close closed itself that add up to November's.
+    const dayPairs = `SELECT t.* FROM settlement_pair_totals t JOIN settlement_periods p ON p.id = t.period_id WHERE p.kind = 'day' ORDER BY 1, 2, 3`;
+    const written = await h.query<{ period_id: string }>(dayPairs);
+    const writtenPeriods = new Set(written.map((r) => r.period_id));
+    expect(writtenPeriods.size).toBe(10 + 31);
+    await revertMigrations(h.db.url, 1);
+    expect(await h.query(dayPairs)).toEqual([]);
+    expect(await runMigrations(h.db.url)).toEqual(['SettlementDayPairTotals1763901100000']);
+    const backfilled = await h.query<{ period_id: string }>(dayPairs);
+    expect(backfilled.filter((r) => writtenPeriods.has(r.period_id))).toEqual(written);
+    expect(new Set(backfilled.map((r) => r.period_id)).size).toBe(30 + 31);
+    await expectPairTotalsExact('2025-11', true);
   });
 });

@@ -175,7 +175,11 @@ export class SettlementReversal {
   voidedAt!: Date;
 }
 
-/** The bilateral gross of a month: payer unit → canteen owner unit. */
+/**
+ * The bilateral unit-paid gross of a closed period, payer unit → canteen owner unit, with the reversals posted in it:
+ * written for a day closed on its own (the nightly close) and for the month (its days' rows, or the aggregate of the
+ * days the month close closed itself).
+ */
 @Entity({ name: 'settlement_pair_totals' })
 export class SettlementPairTotal {
   @PrimaryColumn({ name: 'period_id', type: 'uuid' })
