@@ -13,8 +13,8 @@
  *   5. the ledger balances: the round's day (the scan clock runs from yesterday, SIMULATION_CLOCK_START) is closed
  *      through the settlement API; its entries sum to zero and it settles every stored unit-paid meal.
  *
- *   npm run crash-proofs -- [--scenarios canteen,risk,kafka,postgres] [--rounds 2] [--rate 150] [--seconds 24]
- *                           [--kill-at 8] [--down 4] [--outside 0.03] [--no-build]
+ *   npm run crash-proofs -- [--scenarios canteen,risk,kafka,postgres] [--rounds 2] [--rate 1000] [--seconds 20]
+ *                           [--kill-at 8] [--down 4] [--outside 0.03] [--connections 256] [--no-build]
  *
  * Loopback only: a dedicated broker on 127.0.0.1:19392 (data in .run/crash-kafka), databases meal_crash_<n>,
  * services on ports 3931/3932. Each round uses a fresh database and topic prefix. Writes bench/results/crash.json
@@ -22,6 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { dropDatabase, withDatabase } from '@meal/database';
@@ -40,11 +41,13 @@ type Scenario = (typeof SCENARIOS)[number];
 const opts = {
   scenarios: option('scenarios', SCENARIOS.join(',')).split(',') as Scenario[],
   rounds: Number(option('rounds', '2')),
-  rate: Number(option('rate', '150')),
-  seconds: Number(option('seconds', '24')),
+  rate: Number(option('rate', '1000')),
+  seconds: Number(option('seconds', '20')),
   killAt: Number(option('kill-at', '8')),
   down: Number(option('down', '4')),
   outside: Number(option('outside', '0.03')),
+  /** Sockets the phones share (see phoneAgent). */
+  connections: Number(option('connections', '256')),
   build: !argv.includes('--no-build'),
   kafkaPort: Number(option('kafka-port', '19392')),
   canteenPort: Number(option('canteen-port', '3931')),
@@ -80,21 +83,46 @@ interface ScanOutcome {
   code?: string;
   attempts: number;
   outside: boolean;
+  /** ms after the first scan was sent when the answer arrived */
+  answeredAfterMs?: number;
 }
 
-async function scanOnce(baseUrl: string, token: string, key: string, body: string): Promise<{ status: number; json: Record<string, unknown> } | undefined> {
-  try {
-    const res = await fetch(`${baseUrl}/scans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
-      body,
-      signal: AbortSignal.timeout(20_000),
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    return { status: res.status, json };
-  } catch {
-    return undefined; // connection refused / reset / timeout: the phone retries
-  }
+/**
+ * The phones' connections to the canteen service: at most --connections sockets at once (keep-alive), the other
+ * attempts wait for one, as behind the reverse proxy of a real deployment. Without a cap, thousands of phones backing
+ * off and retrying at 1,000 scans/s exhaust this one process's file descriptors (EMFILE), which no real phone shares.
+ */
+const phoneAgent = new Agent({ keepAlive: true, maxSockets: opts.connections });
+
+function scanOnce(baseUrl: string, token: string, key: string, body: string): Promise<{ status: number; json: Record<string, unknown> } | undefined> {
+  return new Promise((resolveAnswer) => {
+    const req = request(
+      `${baseUrl}/scans`,
+      {
+        method: 'POST',
+        agent: phoneAgent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'idempotency-key': key },
+        // the attempt's whole time, waiting for a connection included: the phone gives up on it and retries
+        signal: AbortSignal.timeout(20_000),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+          } catch {
+            // not JSON: the status decides
+          }
+          resolveAnswer({ status: res.statusCode ?? 0, json });
+        });
+        res.on('error', () => resolveAnswer(undefined));
+      },
+    );
+    req.on('error', () => resolveAnswer(undefined)); // connection refused / reset / timeout: the phone retries
+    req.end(body);
+  });
 }
 
 async function runDiners(
@@ -137,6 +165,7 @@ async function runDiners(
           const answer = await scanOnce(baseUrl, tokens[i]!, outcome.key, body);
           if (answer && answer.status < 500) {
             outcome.status = answer.status;
+            outcome.answeredAfterMs = Date.now() - start;
             const meal = answer.json.meal as { id?: string } | undefined;
             outcome.mealId = meal?.id;
             outcome.code = typeof answer.json.code === 'string' ? answer.json.code : undefined;
@@ -202,6 +231,10 @@ interface RoundReport {
   scenario: Scenario;
   round: number;
   offeredScans: number;
+  offeredPerSecond: number;
+  /** from the first scan sent to the last answer received, and the answers per second over that time */
+  lastAnswerSeconds: number;
+  answeredPerSecond: number;
   answered2xx: number;
   answered4xx: Record<string, number>;
   unanswered: number;
@@ -349,10 +382,14 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
       [day],
     );
 
+    const lastAnswerMs = outcomes.reduce((m, o) => Math.max(m, o.answeredAfterMs ?? 0), 0);
     const report: RoundReport = {
       scenario,
       round: n,
       offeredScans: outcomes.length,
+      offeredPerSecond: opts.rate,
+      lastAnswerSeconds: Math.round(lastAnswerMs / 100) / 10,
+      answeredPerSecond: Math.round(outcomes.filter((o) => o.status !== undefined).length / Math.max(0.001, lastAnswerMs / 1000)),
       answered2xx: success.length,
       answered4xx,
       unanswered: outcomes.filter((o) => o.status === undefined).length,
@@ -415,7 +452,8 @@ async function main(): Promise<void> {
         const r = await round(scenario, n, entries);
         reports.push(r);
         log(
-          `${scenario} round ${n}: ${r.ok ? 'OK' : 'FAILED'} — ${r.answered2xx} scans answered 2xx (${r.retriedScans} retried), ${r.mealsStored} meals stored, ` +
+          `${scenario} round ${n}: ${r.ok ? 'OK' : 'FAILED'} — ${r.offeredScans} scans offered at ${r.offeredPerSecond}/s, all answered within ${r.lastAnswerSeconds} s (${r.answeredPerSecond}/s); ` +
+            `${r.answered2xx} answered 2xx (${r.retriedScans} retried), ${r.mealsStored} meals stored, ` +
             `${r.successStoredExactlyOnce} success answers stored exactly once, ${r.storedWithoutSuccess} stored without answer; ` +
             `topic ${r.topic.messages} messages / ${r.topic.distinctEvents} event ids (${r.topic.mealsWithSeveralEvents} meals with >1 id); ` +
             `risk facts ${r.riskMealFacts}; outside-geofence meals ${r.outsideMeals} → ${r.proxyWarnings} warnings, duplicates ${r.duplicateWarnings}; ` +
