@@ -440,5 +440,12 @@ describe('bad-input corpus (issue 7)', () => {
     // and still serve a legitimate request
     const scan = await scanWith((await canteen.createDiner(canteen.fixture.ownUnit.id, '吴健康')).token);
     expect(scan.pass.split('.')).toHaveLength(3);
+    // the refusals were timed under their route pattern with the status sent (the error filter's), not a raw URL
+    const metrics = await send(env, { service: 'canteen', method: 'GET', path: '/metrics' });
+    const series = metrics.text.split('\n').filter((line) => line.startsWith('http_request_duration_seconds_count{'));
+    expect(series.some((line) => line.includes('route="/scans"') && line.includes('status="201"'))).toBe(true);
+    expect(series.some((line) => line.includes('route="/scans"') && line.includes('status="400"'))).toBe(true);
+    expect(series.some((line) => line.includes('route="/meals/:id/void"'))).toBe(true);
+    expect(series.some((line) => /route="[^"]*[0-9a-f]{8}-[0-9a-f]{4}-/.test(line))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { IsIn, IsOptional, IsString, validateSync, ValidateIf } from 'class-validator';
-import { checkContract, CONTRACT_VALIDATOR_OPTIONS } from './contract-validation';
+import { checkContract, CONTRACT_VALIDATOR_OPTIONS, passesCompiledContractCheck } from './contract-validation';
 import { EVENT_SCHEMAS } from './event-registry';
 import {
   sampleAllowanceClaim,
@@ -70,6 +70,21 @@ describe('checkContract (the compiled fast check agrees with class-validator)', 
     expect(valid).toBeGreaterThan(0);
     expect(invalid).toBeGreaterThan(10);
   });
+
+  it.each(samples.map((e) => [`${e.type} v${e.version}`, e] as const))(
+    '%s: passesCompiledContractCheck (the HTTP pipe\'s shortcut) is true for the valid payload and never for an invalid one',
+    (_name, event) => {
+      const dto = (EVENT_SCHEMAS as unknown as Record<string, Record<number, ClassConstructor<object>>>)[event.type][event.version];
+      const plain = JSON.parse(JSON.stringify(event.payload)) as Record<string, unknown>;
+      const flat = !Object.values(plain).some((v) => typeof v === 'object' && v !== null);
+      if (flat) expect(passesCompiledContractCheck(plainToInstance(dto, plain))).toBe(true);
+      for (const candidate of variants(plain)) {
+        if (Object.prototype.hasOwnProperty.call(candidate, 'constructor')) continue;
+        if (passesCompiledContractCheck(plainToInstance(dto, candidate))) expect({ candidate, valid: referenceValid(dto, candidate) }).toEqual({ candidate, valid: true });
+      }
+      expect(passesCompiledContractCheck({ ...plain })).toBe(false);
+    },
+  );
 
   it('optional and conditional properties: skipped when absent, checked when present', () => {
     expect(checkContract(OptionalFields, {}).errors).toEqual([]);

@@ -138,6 +138,16 @@ function compileFastCheck(dto: ClassConstructor<object>): ((instance: object) =>
 }
 
 /**
+ * True when `instance` (of a DTO class) certainly validates with CONTRACT_VALIDATOR_OPTIONS, by the compiled check of
+ * its class; false means "not certain" (invalid, or a class the compiled check does not cover): run validateSync.
+ */
+export function passesCompiledContractCheck(instance: object): boolean {
+  const dto = (instance as { constructor?: unknown }).constructor;
+  if (typeof dto !== 'function' || dto === Object) return false;
+  return fastCheckOf(dto as ClassConstructor<object>)?.(instance) ?? false;
+}
+
+/**
  * Converts `plain` to an instance of `dto` and validates it; returns the errors (empty when valid) and the instance.
  * `prefix` is prepended to every field path (`payload.priceFen`).
  */

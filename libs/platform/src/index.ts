@@ -8,5 +8,6 @@ export * from './http/validation.pipe';
 export * from './logging/correlation-context';
 export * from './logging/correlation.middleware';
 export * from './logging/logging.module';
+export * from './metrics/http-metrics.middleware';
 export * from './metrics/metrics.module';
 export * from './metrics/metrics.service';

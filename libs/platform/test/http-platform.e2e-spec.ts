@@ -7,6 +7,7 @@ import request from 'supertest';
 import { ConfigModule } from '@meal/config';
 import { configureHttpApp } from '../src/http/bootstrap';
 import { LoggingModule } from '../src/logging/logging.module';
+import { MetricsModule } from '../src/metrics/metrics.module';
 import { CorrelationContext } from '../src/logging/correlation-context';
 import { DomainErrorKind, DomainException } from '../src/errors/domain.exception';
 
@@ -44,7 +45,7 @@ describe('HTTP platform: validation, error bodies, correlation ids', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ LOG_LEVEL: 'silent', HTTP_BODY_LIMIT_BYTES: '2048' }), LoggingModule.forRoot('test'), ThingsModule],
+      imports: [ConfigModule.forRoot({ LOG_LEVEL: 'silent', HTTP_BODY_LIMIT_BYTES: '2048' }), LoggingModule.forRoot('test'), MetricsModule, ThingsModule],
     }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
     configureHttpApp(app, { title: 'test', description: 'test' });

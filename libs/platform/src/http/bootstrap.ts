@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, ConfigValidationError, loadConfig } from '@meal/config';
 import { DomainExceptionFilter } from '../errors/domain-exception.filter';
 import { correlationMiddleware } from '../logging/correlation.middleware';
+import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware';
+import { MetricsService } from '../metrics/metrics.service';
 import { bodyGuard } from './body-guard.middleware';
 import { bodyParserErrors } from './body-parser-errors.middleware';
 import { createValidationPipe } from './validation.pipe';
@@ -16,12 +18,13 @@ export interface ServiceDescription {
 }
 
 /**
- * Everything every HTTP service does the same way: JSON logs, correlation ids, body size and depth limits, validation,
- * error bodies, OpenAPI at /docs (JSON at /docs-json), graceful shutdown.
+ * Everything every HTTP service does the same way: request metrics, JSON logs, correlation ids, body size and depth
+ * limits, validation, error bodies, OpenAPI at /docs (JSON at /docs-json), graceful shutdown.
  */
 export function configureHttpApp(app: NestExpressApplication, description: ServiceDescription): void {
   const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
+  app.use(createHttpMetricsMiddleware(app.get(MetricsService)));
   app.use(correlationMiddleware);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

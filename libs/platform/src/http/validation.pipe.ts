@@ -1,12 +1,18 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidatorOptions } from 'class-validator';
+import { CONTRACT_VALIDATOR_OPTIONS, flattenContractErrors, passesCompiledContractCheck } from '@meal/contracts';
 
-/** Flattens class-validator errors into `{ field, message }` pairs with dotted paths (`slots.1.visitorPriceFen`). */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
-  });
+/**
+ * Nest's ValidationPipe with the contracts' compiled check first: a body that certainly meets its DTO (the compiled
+ * check the Kafka consumers run on every event) skips class-validator's per-call metadata walk; anything else goes
+ * through class-validator, which gives the errors. The options are the contracts' own (CONTRACT_VALIDATOR_OPTIONS), so
+ * a command is validated the same way whether it comes by HTTP or by Kafka.
+ */
+class ContractValidationPipe extends ValidationPipe {
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> | ValidationError[] {
+    if (passesCompiledContractCheck(object)) return [];
+    return super.validate(object, validatorOptions);
+  }
 }
 
 /**
@@ -14,15 +20,12 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  * checked strictly, and the error names each field and why.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+  return new ContractValidationPipe({
+    ...CONTRACT_VALIDATOR_OPTIONS,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    stopAtFirstError: false,
     exceptionFactory: (errors) => {
-      const details = flattenValidationErrors(errors);
+      const details = flattenContractErrors(errors);
       return new BadRequestException({
         code: 'VALIDATION_FAILED',
         message: details.map((d) => `${d.field}: ${d.message}`).join('; '),
