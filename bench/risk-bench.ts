@@ -204,6 +204,18 @@ async function main(): Promise<void> {
       peakRssByPhase[rssPhase] = Math.round(Math.max(peakRssByPhase[rssPhase] ?? 0, s.rssMiB));
     }
   }, 200);
+  /** The V8 heap (used and total) and external memory per phase at the service's largest heap total, from /metrics every second. */
+  const heapByPhase: Record<string, { heapUsedMb: number; heapTotalMb: number; externalMb: number; rssMb: number }> = {};
+  const heapTimer = setInterval(() => {
+    void fetch(`${service.baseUrl}/metrics`)
+      .then((r) => r.text())
+      .then((text) => {
+        const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+        const sample = { heapUsedMb: round(gauge('nodejs_heap_size_used_bytes'), 0), heapTotalMb: round(gauge('nodejs_heap_size_total_bytes'), 0), externalMb: round(gauge('nodejs_external_memory_bytes'), 0), rssMb: round(processStat(service.pid)?.rssMiB ?? 0, 0) };
+        if (sample.heapTotalMb > (heapByPhase[rssPhase]?.heapTotalMb ?? -1)) heapByPhase[rssPhase] = sample;
+      })
+      .catch(() => undefined);
+  }, 1000);
 
   const kafka = new Kafka({ clientId: 'bench-risk', brokers: [BROKER], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
@@ -430,6 +442,7 @@ async function main(): Promise<void> {
       models: rounds[rounds.length - 1]!.replay.models,
     };
     clearInterval(rssTimer);
+    clearInterval(heapTimer);
     const out = {
       p99AlertLatencyMs: latency.p99Ms,
       replayEventsPerSecond: replayEps,
@@ -437,6 +450,7 @@ async function main(): Promise<void> {
       ratioToBareConsumer: round(replayEps / bareEps, 3),
       peakRssMb: round(peakRssMb, 0),
       peakRssMbByPhase: peakRssByPhase,
+      heapAtLargestByPhase: heapByPhase,
       diners: prepared.staffTotal,
       quick,
       targets: { p99AlertLatencyMs: 1000, replayEventsPerSecond: 20000, ratioToBareConsumer: 0.5, peakRssMb: 512 },
@@ -461,6 +475,7 @@ async function main(): Promise<void> {
     log(`wrote bench/results/risk.json: ${JSON.stringify({ p99AlertLatencyMs: out.p99AlertLatencyMs, replayEventsPerSecond: out.replayEventsPerSecond, ratioToBareConsumer: out.ratioToBareConsumer, peakRssMb: out.peakRssMb, meetsTargets: out.meetsTargets })}`);
   } finally {
     clearInterval(rssTimer);
+    clearInterval(heapTimer);
     await producer.disconnect().catch(() => undefined);
     await service.stop();
     const admin = kafka.admin();

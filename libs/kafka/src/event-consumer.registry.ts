@@ -73,6 +73,7 @@ export class EventConsumerRegistry {
       topics: [...options.topics],
       fromBeginning: options.fromBeginning ?? false,
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      maxFetchBytes: options.maxFetchBytes,
       process: (records, control) => processor.process(records, control),
     });
     const tracked: ConsumerHandle = {

@@ -16,6 +16,8 @@ export interface ConsumerSpec {
   topics: readonly string[];
   fromBeginning: boolean;
   partitionsConsumedConcurrently: number;
+  /** Upper bound of one fetch response (bytes); the transport's default when absent. */
+  maxFetchBytes?: number;
   /** Handles the records of one partition, in offset order. A throw means "redeliver from the first unresolved". */
   process(records: InboundRecord[], control: BatchControl): Promise<void>;
 }

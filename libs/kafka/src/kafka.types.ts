@@ -80,6 +80,12 @@ interface CommonSubscribeOptions {
   maxRetries?: number;
   /** Partitions processed in parallel by this consumer (default 1). Order within a partition is always kept. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Upper bound of one fetch response from the broker (default kafkajs' 10 MB; each partition's share is at most a
+   * quarter of it, and at least one message is always returned). A consumer that reads topics from the beginning
+   * holds fetched buffers until their messages are handled: a smaller bound keeps its memory down.
+   */
+  maxFetchBytes?: number;
 }
 
 export interface SubscribeOptions extends CommonSubscribeOptions {

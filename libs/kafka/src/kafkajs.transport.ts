@@ -257,6 +257,7 @@ export class KafkaJsTransport extends EventTransport {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 1000,
       retry: { retries: 5 },
+      ...(spec.maxFetchBytes === undefined ? {} : { maxBytes: spec.maxFetchBytes, maxBytesPerPartition: Math.max(64 * 1024, Math.floor(spec.maxFetchBytes / 4)) }),
     });
     let markReady: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => {

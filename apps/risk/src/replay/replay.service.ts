@@ -21,8 +21,10 @@ export interface ReplayRequest {
   to?: string;
 }
 
-/** Events per handler call of a replay (whole fetched batches; nothing is written per event). */
-export const REPLAY_MAX_BATCH = 5000;
+/** Events per handler call of a replay (nothing is written per event; a 1 MB partition fetch holds about 1,400). */
+export const REPLAY_MAX_BATCH = 1000;
+/** One fetch response at most (1 MB per partition): the replay reads whole topics and holds what it fetched until handled. */
+export const REPLAY_MAX_FETCH_BYTES = 4 * 1024 * 1024;
 const POLL_MS = 250;
 const MAX_LISTED_KEYS = 200;
 
@@ -107,6 +109,7 @@ export class ReplayService implements OnApplicationBootstrap, OnModuleDestroy {
       maxRetries: 0,
       partitionsConsumedConcurrently: 3,
       maxBatchSize: REPLAY_MAX_BATCH,
+      maxFetchBytes: REPLAY_MAX_FETCH_BYTES,
       batchHandler: (events) => replayer.handle(events.map((e) => e.event)),
     });
     const active: ActiveReplay = { id, group, handle, replayer, models, targets, from, to, startedAt };
