@@ -57,7 +57,8 @@ if [ "${MEAL_EMBEDDED_KAFKA:-0}" = 1 ]; then
   node dist/apps/canteen/scripts/all-in-one.js >> .run/logs/all-in-one.log 2>&1 & pids+=($!)
 else
   node dist/apps/canteen/apps/canteen/src/main.js >> .run/logs/canteen.log 2>&1 & pids+=($!)
-  node dist/apps/risk/apps/risk/src/main.js >> .run/logs/risk.log 2>&1 & pids+=($!)
+  # the heap limit of docker/risk.Dockerfile (memory budget 512 MB)
+  node --max-old-space-size=384 dist/apps/risk/apps/risk/src/main.js >> .run/logs/risk.log 2>&1 & pids+=($!)
 fi
 
 wait_healthy() {
