@@ -14,7 +14,8 @@
  * live consumer's batches during the latency phase (mean events and ms per batch, mean ms per phase from the service's
  * risk_batch_phase_seconds) and the peak RSS of each phase.
  * Writes bench/results/risk.json. Options: --quick (a small run), --diners N, --rate N, --seconds N, --month-diners N, --no-build, --keep,
- * --profile (a CPU profile of the service in .run/profiles), --heap-mb N (the service's --max-old-space-size, default 384 as deployed; 0: none).
+ * --profile (a CPU profile of the service in .run/profiles), --heap-mb N and --semi-space-mb N (the service's V8 limits, default
+ * 384 and 16 as deployed; 0: V8's default).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
@@ -53,6 +54,8 @@ const opts = {
   profile: flag('profile'),
   /** --max-old-space-size of the risk service, as deployed (docker/risk.Dockerfile); 0: none (V8 sizes it from the machine). */
   heapMb: Number(option('heap-mb', '384')),
+  /** --max-semi-space-size of the risk service, as deployed; 0: V8's default for the heap limit. */
+  semiSpaceMb: Number(option('semi-space-mb', '16')),
   databaseUrl: option('database-url', withDatabase(process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/official_meal', 'meal_bench_risk')),
 };
 const SEED = 20220701;
@@ -193,7 +196,7 @@ async function main(): Promise<void> {
   const logFile = join(REPO, '.run/logs/bench-risk-service.log');
   execFileSync('mkdir', ['-p', join(REPO, '.run/logs')]);
   // the V8 heap limit the service is deployed with (docker/risk.Dockerfile, scripts/start-demo.sh)
-  const nodeArgs = [...(opts.heapMb > 0 ? [`--max-old-space-size=${opts.heapMb}`] : []), ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, '.run/profiles')}`] : [])];
+  const nodeArgs = [...(opts.heapMb > 0 ? [`--max-old-space-size=${opts.heapMb}`] : []), ...(opts.semiSpaceMb > 0 ? [`--max-semi-space-size=${opts.semiSpaceMb}`] : []), ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(REPO, '.run/profiles')}`] : [])];
   const service = await startService(entry, env, opts.port, logFile, nodeArgs);
   log(`risk service pid ${service.pid}, topic prefix ${prefix}, log ${logFile}`);
   let peakRssMb = 0;
@@ -468,7 +471,7 @@ async function main(): Promise<void> {
       notes: [
         'latency: from producer.send of the meal event (as the canteen outbox relay would) to receipt of its risk.alert-raised on risk.alerts (outbox relay poll 100 ms included)',
         'replay: POST /replays, all six models in memory, a fresh consumer group from the beginning; events/s from first batch to last batch evaluated; median of 3 rounds, each paired with a bare kafkajs eachBatch consumer (no parsing) on the same topics',
-        `peakRssMb: the risk service process, run as deployed with --max-old-space-size=${opts.heapMb} (docker/risk.Dockerfile; 0 = none), sampled every 200 ms over the whole run (history, latency, replays); heapAtLargestByPhase: /metrics heap and external memory at the largest heap of each phase`,
+        `peakRssMb: the risk service process, run as deployed with --max-old-space-size=${opts.heapMb} --max-semi-space-size=${opts.semiSpaceMb} (docker/risk.Dockerfile; 0 = V8's default), sampled every 200 ms over the whole run (history, latency, replays); heapAtLargestByPhase: /metrics heap and external memory at the largest heap of each phase`,
         'machine: 2 shared cores; PostgreSQL, the broker, the service and this load generator share them',
       ],
       command,

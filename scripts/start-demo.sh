@@ -58,7 +58,7 @@ if [ "${MEAL_EMBEDDED_KAFKA:-0}" = 1 ]; then
 else
   node dist/apps/canteen/apps/canteen/src/main.js >> .run/logs/canteen.log 2>&1 & pids+=($!)
   # the heap limit of docker/risk.Dockerfile (memory budget 512 MB)
-  node --max-old-space-size=384 dist/apps/risk/apps/risk/src/main.js >> .run/logs/risk.log 2>&1 & pids+=($!)
+  node --max-old-space-size=384 --max-semi-space-size=16 dist/apps/risk/apps/risk/src/main.js >> .run/logs/risk.log 2>&1 & pids+=($!)
 fi
 
 wait_healthy() {
