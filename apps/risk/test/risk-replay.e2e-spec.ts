@@ -99,3 +99,42 @@ describe('shadow replay of the topics through the real broker', () => {
     expect(await count('risk_replay_runs')).toBe(2);
   });
 });
+
+describe('a replay over more history than it may keep in memory', () => {
+  let h: RiskHarness;
+  const http = (): App => h.app.getHttpServer() as App;
+  const auth = (): Record<string, string> => ({ Authorization: `Bearer ${h.tokens.admin}` });
+
+  beforeAll(async () => {
+    h = await createRiskHarness('riskreplaycap', { RISK_REPLAY_MAX_FACTS: '10' });
+    await h.app.get(EventPublisher).publish(
+      Topics.MealEvents,
+      Array.from({ length: 30 }, (_, i) => fixtureMeal(h.fixture, { mealDate: '2025-03-10', slot: 'lunch', dinerId: `capped-${i}`, scannedAt: '2025-03-10T04:00:00.000Z' })),
+    );
+    await waitFor('the live consumer', async () => ((await h.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`)) as { n: number }[])[0].n === 30);
+  });
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stops as failed with the reason at RISK_REPLAY_MAX_FACTS, reports no comparison, and leaves the service working', async () => {
+    const started = await request(http()).post('/replays').set(auth()).send({}).expect(202);
+    let run: ReplayRun & { error: string | null } = started.body;
+    await waitFor('the replay to end', async () => {
+      run = (await request(http()).get(`/replays/${started.body.id}`).set(auth()).expect(200)).body;
+      return run.status !== 'running';
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/RISK_REPLAY_MAX_FACTS = 10\); it stopped after \d+ events/);
+    expect(run.result).toBeNull();
+    // it stopped at the 11th fact (a partition handled at the same moment may add one more event each), not at the end
+    expect(run.eventsConsumed).toBeGreaterThanOrEqual(11);
+    expect(run.eventsConsumed).toBeLessThan(30);
+    // the live path goes on and the next replay may start
+    await h.app.get(EventPublisher).publish(Topics.MealEvents, [fixtureMeal(h.fixture, { mealDate: '2025-03-11', slot: 'lunch', dinerId: 'capped-after', scannedAt: '2025-03-11T04:00:00.000Z' })]);
+    await waitFor('the live consumer after the replay', async () => ((await h.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`)) as { n: number }[])[0].n === 31);
+    const next = await request(http()).post('/replays').set(auth()).send({}).expect(202);
+    await waitFor('the second replay to end', async () => (await request(http()).get(`/replays/${next.body.id}`).set(auth()).expect(200)).body.status !== 'running');
+  });
+});

@@ -103,9 +103,11 @@ export async function deleteTestTopics(prefix: string): Promise<void> {
 }
 
 /** A fresh database, a unique topic prefix on the real broker, the risk app booted as in production, org rows. */
-export async function createRiskHarness(label: string): Promise<RiskHarness> {
+/** `overrides`: environment variables of the service, over the harness's own (e.g. a model or replay limit). */
+export async function createRiskHarness(label: string, overrides: Record<string, string> = {}): Promise<RiskHarness> {
   const db = await createTestDatabase(label);
-  const { prefix, config } = await riskTestConfig(db);
+  const { prefix, config: base } = await riskTestConfig(db);
+  const config = { ...base, ...overrides };
   let app = await bootRiskApp(config);
   const dataSource = (): DataSource => app.get<DataSource>(getDataSourceToken());
   const ds = dataSource();

@@ -7,6 +7,7 @@ export class AppConfig {
   readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; embedded: boolean; embeddedBus: string };
   readonly http: { canteenPort: number; riskPort: number; bodyLimitBytes: number };
   readonly log: { level: string };
+  readonly risk: { replayMaxFacts: number };
   readonly auth: {
     privateKeyFile: string;
     publicKeyFile: string;
@@ -48,6 +49,7 @@ export class AppConfig {
     };
     this.http = { canteenPort: env.CANTEEN_PORT, riskPort: env.RISK_PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES };
     this.log = { level: env.LOG_LEVEL };
+    this.risk = { replayMaxFacts: env.RISK_REPLAY_MAX_FACTS };
     this.auth = {
       privateKeyFile: env.AUTH_PRIVATE_KEY_FILE,
       publicKeyFile: env.AUTH_PUBLIC_KEY_FILE,

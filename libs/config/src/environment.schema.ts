@@ -64,6 +64,17 @@ export class EnvironmentVariables {
   @Max(65535)
   RISK_PORT = 3001;
 
+  /**
+   * Risk service: the most facts (meals, claims, reception records) a shadow replay keeps in memory (about 0.4 KB a
+   * meal). A replay over more history stops as failed at that point instead of pushing the service past its heap limit,
+   * which would stop the live warnings too.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(50_000_000)
+  RISK_REPLAY_MAX_FACTS = 500_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

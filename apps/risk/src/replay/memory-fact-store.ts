@@ -74,6 +74,11 @@ export class MemoryFactStore implements RiskContext {
     return this.meals.size;
   }
 
+  /** Meals, claims and reception records held. */
+  get factCount(): number {
+    return this.meals.size + this.claims.size + this.receptions.size;
+  }
+
   private intern<T extends string>(value: T): T {
     const known = this.strings.get(value);
     if (known !== undefined) return known as T;

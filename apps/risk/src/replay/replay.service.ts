@@ -99,7 +99,7 @@ export class ReplayService implements OnApplicationBootstrap, OnModuleDestroy {
       requestedBy,
       targetOffsets: Object.fromEntries([...targets].map(([k, v]) => [k, v.toString()])),
     });
-    const replayer = new ShadowReplayer(this.repository, models, from, to);
+    const replayer = new ShadowReplayer(this.repository, models, from, to, this.config.risk.replayMaxFacts);
     const startedAt = Date.now();
     const handle = await this.registry.subscribeBatch({
       groupId: group,
@@ -156,6 +156,11 @@ export class ReplayService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Done once the group's committed offsets reached the targets (dead-lettered messages count as read). */
   private async poll(active: ActiveReplay): Promise<void> {
     if (active.finishing || this.active !== active) return;
+    if (active.replayer.overBudget) {
+      const limit = this.config.risk.replayMaxFacts;
+      await this.finish(active, 'failed', `the topics hold more facts than a replay may keep in memory (RISK_REPLAY_MAX_FACTS = ${limit}); it stopped after ${active.replayer.eventsConsumed} events`);
+      return;
+    }
     try {
       const admin = await this.kafkaAdmin();
       const committed = await admin.fetchOffsets({ groupId: this.names.group(active.group), topics: RISK_INPUT_TOPICS.map((t) => this.names.physical(t)) });
@@ -176,6 +181,12 @@ export class ReplayService implements OnApplicationBootstrap, OnModuleDestroy {
       const { replayer } = active;
       const counts = { eventsConsumed: replayer.eventsConsumed, triggersEvaluated: replayer.triggersEvaluated };
       try {
+        // a run that did not read everything has no comparison to report
+        if (status !== 'completed') {
+          await this.repository.finish(active.id, status, counts, null, error);
+          this.logger.warn(`replay ${active.id} ${status}: ${error ?? ''}`);
+          return;
+        }
         const models: ReplayModelResult[] = [];
         for (const { model, settings } of active.models) {
           const would = replayer.keys.get(model.key) ?? new Set<string>();

@@ -25,12 +25,15 @@ export class ShadowReplayer {
   /** Date.now() when the first batch arrived and when the last one was done (the consumer's group join excluded). */
   firstBatchAt: number | undefined;
   lastBatchDoneAt: number | undefined;
+  /** Set when the store went past `maxFacts`: the replay evaluates nothing more and is to be stopped as failed. */
+  overBudget = false;
 
   constructor(
     loader: OrganisationLoader,
     private readonly models: readonly ReplayModel[],
     private readonly from: string | null,
     private readonly to: string | null,
+    private readonly maxFacts = Number.POSITIVE_INFINITY,
   ) {
     this.store = new MemoryFactStore(loader);
     for (const m of models) this.keys.set(m.model.key, new Set());
@@ -45,11 +48,16 @@ export class ShadowReplayer {
 
   /** Applies and evaluates a batch of events (one partition's, in offset order). */
   async handle(events: readonly ParsedEvent[]): Promise<void> {
+    if (this.overBudget) return;
     this.firstBatchAt ??= Date.now();
     await this.store.prefetch(events);
     for (const event of events) {
       this.eventsConsumed += 1;
       const trigger = this.store.apply(event);
+      if (this.store.factCount > this.maxFacts) {
+        this.overBudget = true;
+        break;
+      }
       if (!trigger) continue;
       this.triggersEvaluated += 1;
       for (const { model, settings, keys } of this.byTrigger.get(trigger.kind) ?? []) {
