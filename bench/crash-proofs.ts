@@ -70,13 +70,13 @@ const kafkaEnv = {
 const kafkaSh = (command: 'start' | 'stop' | 'status'): boolean =>
   spawnSync('bash', ['scripts/kafka/kafka.sh', command], { cwd: REPO, env: kafkaEnv, stdio: command === 'status' ? 'ignore' : 'inherit' }).status === 0;
 /**
- * The same, without blocking this process: the phones live in it, and a spawnSync of the broker's restart (about
- * 15 s until it is ready) would stop them sending and reading answers, so their requests would time out as if the
- * canteen service had stalled.
+ * `kafka.sh start` without blocking this process: the phones live in it, and a spawnSync of the broker's restart
+ * (about 15 s until it is ready) would stop them sending and reading answers, so their requests would time out as if
+ * the canteen service had stalled.
  */
-const kafkaShInBackground = (command: 'start' | 'stop'): Promise<boolean> =>
+const startBrokerInBackground = (): Promise<boolean> =>
   new Promise((resolveStatus) => {
-    const child = spawn('bash', ['scripts/kafka/kafka.sh', command], { cwd: REPO, env: kafkaEnv, stdio: 'inherit' });
+    const child = spawn('bash', ['scripts/kafka/kafka.sh', 'start'], { cwd: REPO, env: kafkaEnv, stdio: 'inherit' });
     child.on('error', () => resolveStatus(false));
     child.on('exit', (code) => resolveStatus(code === 0));
   });
@@ -321,7 +321,7 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
       } else if (scenario === 'kafka') {
         killBroker();
         await sleep(opts.down * 1000);
-        if (!(await kafkaShInBackground('start'))) failures.push('the broker did not restart');
+        if (!(await startBrokerInBackground())) failures.push('the broker did not restart');
       } else {
         // PostgreSQL's connections: terminate every backend of this database, three times across the outage
         for (let k = 0; k < 3; k += 1) {

@@ -12,7 +12,22 @@ interface ReplayRun {
   status: string;
   consumerGroup: string;
   eventsConsumed: number;
+  error: string | null;
   result: { models: { model: string; wouldRaise: number; live: number; inBoth: number; onlyInShadow: string[]; onlyInLive: string[] }[]; eventsPerSecond: number } | null;
+}
+
+/** POST /replays as the administrator, then GET /replays/:id until the run is no longer running. */
+async function replayToEnd(h: RiskHarness, body: object): Promise<ReplayRun> {
+  const http = h.app.getHttpServer() as App;
+  const auth = { Authorization: `Bearer ${h.tokens.admin}` };
+  const started = await request(http).post('/replays').set(auth).send(body).expect(202);
+  expect(started.body.status).toBe('running');
+  let run: ReplayRun = started.body;
+  await waitFor('the replay to end', async () => {
+    run = (await request(http).get(`/replays/${started.body.id}`).set(auth).expect(200)).body;
+    return run.status !== 'running';
+  });
+  return run;
 }
 
 describe('shadow replay of the topics through the real broker', () => {
@@ -21,16 +36,7 @@ describe('shadow replay of the topics through the real broker', () => {
   const auth = (): Record<string, string> => ({ Authorization: `Bearer ${h.tokens.admin}` });
   const count = async (table: string): Promise<number> => ((await h.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`)) as { n: number }[])[0].n;
 
-  const replay = async (body: object): Promise<ReplayRun> => {
-    const started = await request(http()).post('/replays').set(auth()).send(body).expect(202);
-    expect(started.body.status).toBe('running');
-    let run: ReplayRun = started.body;
-    await waitFor('the replay to complete', async () => {
-      run = (await request(http()).get(`/replays/${started.body.id}`).set(auth()).expect(200)).body;
-      return run.status !== 'running';
-    });
-    return run;
-  };
+  const replay = (body: object): Promise<ReplayRun> => replayToEnd(h, body);
 
   beforeAll(async () => {
     h = await createRiskHarness('riskreplay');
@@ -102,8 +108,6 @@ describe('shadow replay of the topics through the real broker', () => {
 
 describe('a replay over more history than it may keep in memory', () => {
   let h: RiskHarness;
-  const http = (): App => h.app.getHttpServer() as App;
-  const auth = (): Record<string, string> => ({ Authorization: `Bearer ${h.tokens.admin}` });
 
   beforeAll(async () => {
     h = await createRiskHarness('riskreplaycap', { RISK_REPLAY_MAX_FACTS: '10' });
@@ -119,12 +123,7 @@ describe('a replay over more history than it may keep in memory', () => {
   });
 
   it('stops as failed with the reason at RISK_REPLAY_MAX_FACTS, reports no comparison, and leaves the service working', async () => {
-    const started = await request(http()).post('/replays').set(auth()).send({}).expect(202);
-    let run: ReplayRun & { error: string | null } = started.body;
-    await waitFor('the replay to end', async () => {
-      run = (await request(http()).get(`/replays/${started.body.id}`).set(auth()).expect(200)).body;
-      return run.status !== 'running';
-    });
+    const run = await replayToEnd(h, {});
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/RISK_REPLAY_MAX_FACTS = 10\); it stopped after \d+ events/);
     expect(run.result).toBeNull();
@@ -134,7 +133,6 @@ describe('a replay over more history than it may keep in memory', () => {
     // the live path goes on and the next replay may start
     await h.app.get(EventPublisher).publish(Topics.MealEvents, [fixtureMeal(h.fixture, { mealDate: '2025-03-11', slot: 'lunch', dinerId: 'capped-after', scannedAt: '2025-03-11T04:00:00.000Z' })]);
     await waitFor('the live consumer after the replay', async () => ((await h.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`)) as { n: number }[])[0].n === 31);
-    const next = await request(http()).post('/replays').set(auth()).send({}).expect(202);
-    await waitFor('the second replay to end', async () => (await request(http()).get(`/replays/${next.body.id}`).set(auth()).expect(200)).body.status !== 'running');
+    expect((await replayToEnd(h, {})).status).toBe('failed');
   });
 });

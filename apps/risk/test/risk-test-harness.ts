@@ -102,8 +102,10 @@ export async function deleteTestTopics(prefix: string): Promise<void> {
   }
 }
 
-/** A fresh database, a unique topic prefix on the real broker, the risk app booted as in production, org rows. */
-/** `overrides`: environment variables of the service, over the harness's own (e.g. a model or replay limit). */
+/**
+ * A fresh database, a unique topic prefix on the real broker, the risk app booted as in production, org rows.
+ * `overrides`: environment variables of the service, over the harness's own (e.g. a replay limit).
+ */
 export async function createRiskHarness(label: string, overrides: Record<string, string> = {}): Promise<RiskHarness> {
   const db = await createTestDatabase(label);
   const { prefix, config: base } = await riskTestConfig(db);
