@@ -4,7 +4,7 @@
  *
  *   npm run bench:scan -- [--transport embedded|kafka|both] [--runs 3] [--connections 64] [--duration 15] [--warmup 3]
  *                         [--pool 16] [--rate 1000] [--diners 150000] [--pgbench-seconds 15] [--keep] [--no-build]
- *                         [--target scan|health] [--cpu-prof]
+ *                         [--target scan|health] [--cpu-prof] [--workers 1]
  *
  * 1. Builds the canteen service into bench/dist (git-ignored), creates a fresh database `meal_bench_scan`
  *    (drop/create, migrate, seed scale 1, bench diners, lunch open all day Asia/Shanghai), issues every canteen's
@@ -27,7 +27,7 @@ import { issueMealCodes, Keys, makeKeys } from './lib/fixture';
 import { LoadResult, PreparedRequest, RequestPool, runLoad, runPacedLoad } from './lib/load';
 import { prepareDatabase, query, resetMeals, BenchCanteen, BenchDiner } from './lib/prepare';
 import { PgbenchResult, runPgbench, writeScanScript } from './lib/pgbench';
-import { CpuWindow, processStat, round, ServiceHandle, startCpuWindow, startService } from './lib/service';
+import { CpuWindow, round, ServiceHandle, serviceTreeStat, startCpuWindow, startService } from './lib/service';
 
 const REPO = resolve(__dirname, '..');
 
@@ -59,6 +59,8 @@ const opts = {
   cpuProf: flag('cpu-prof'),
   /** Node flags of the service process, space-separated (default: those of docker/canteen.Dockerfile). */
   nodeArgs: option('node-args', '').split(' ').filter(Boolean),
+  /** CANTEEN_WORKERS: processes of the service sharing its port (node:cluster); CPU and RSS are summed over them. */
+  workers: Number(option('workers', '1')),
   port: Number(option('port', '3917')),
   databaseUrl: option('database-url', withDatabase(process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/official_meal', 'meal_bench_scan')),
 };
@@ -390,6 +392,7 @@ async function main(): Promise<void> {
         DATABASE_URL: opts.databaseUrl,
         DATABASE_POOL_SIZE: String(opts.pool),
         CANTEEN_PORT: String(opts.port),
+        CANTEEN_WORKERS: String(opts.workers),
         KAFKA_BROKERS: '',
         KAFKA_TOPIC_PREFIX: '',
       };
@@ -412,7 +415,7 @@ async function main(): Promise<void> {
         log(`starting the canteen service (${transport} transport, pool ${opts.pool}) on port ${opts.port}`);
         const service = await startService(entry, env, opts.port, logFile, nodeArgs);
         const rssSampler = setInterval(() => {
-          const stat = processStat(service.pid);
+          const stat = serviceTreeStat(service.pid);
           if (stat) serviceStats.peakRssMiB = Math.max(Number(serviceStats.peakRssMiB ?? 0), round(stat.rssMiB, 1));
         }, 500);
         try {

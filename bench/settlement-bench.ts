@@ -33,7 +33,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { ensureKeyPairFiles, Role, TokenIssuer } from '@meal/auth';
+import { Role, TokenIssuer } from '@meal/auth';
+import { createServiceKeyFiles } from '@meal/testing';
 import { buildDataSourceOptions, dropDatabase, ensureDatabase, runMigrations, withDatabase } from '@meal/database';
 import { seedDemoCity } from '@meal/organisation';
 import { configureHttpApp } from '@meal/platform';
@@ -278,14 +279,7 @@ async function main(): Promise<void> {
 
   // the service, in this process, as in production
   const keyDir = mkdtempSync(join(tmpdir(), 'bench-settlement-'));
-  const keys = {
-    AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'identity-public.pem'),
-    MEAL_CODE_PRIVATE_KEY_FILE: join(keyDir, 'meal-code-private.pem'),
-    MEAL_CODE_PUBLIC_KEY_FILE: join(keyDir, 'meal-code-public.pem'),
-  };
-  ensureKeyPairFiles(keys.AUTH_PRIVATE_KEY_FILE, keys.AUTH_PUBLIC_KEY_FILE);
-  ensureKeyPairFiles(keys.MEAL_CODE_PRIVATE_KEY_FILE, keys.MEAL_CODE_PUBLIC_KEY_FILE);
+  const keys = createServiceKeyFiles(keyDir);
   const app = await NestFactory.create<NestExpressApplication>(
     CanteenAppModule.forRoot({ DATABASE_URL: opts.databaseUrl, KAFKA_BROKERS: '', KAFKA_EMBEDDED_BUS: `bench-${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn', AUTH_TOKEN_TTL_SECONDS: '3600', ...keys }),
     { bufferLogs: true, bodyParser: false, logger: ['error', 'warn'] },

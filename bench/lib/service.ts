@@ -73,6 +73,32 @@ export function processStat(pid: number): { cpuSeconds: number; rssMiB: number }
   }
 }
 
+/**
+ * A service process and its children (the workers of a CANTEEN_WORKERS cluster), summed: CPU and RSS. A worker
+ * replaced mid-window is missed.
+ */
+export function serviceTreeStat(pid: number): { cpuSeconds: number; rssMiB: number; processes: number } | undefined {
+  const own = processStat(pid);
+  if (!own) return undefined;
+  let { cpuSeconds, rssMiB } = own;
+  let processes = 1;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+    } catch {
+      continue;
+    }
+    const child = processStat(Number(entry));
+    if (!child) continue;
+    cpuSeconds += child.cpuSeconds;
+    rssMiB += child.rssMiB;
+    processes += 1;
+  }
+  return { cpuSeconds, rssMiB, processes };
+}
+
 /** Sum over every process named `postgres` (the server and its backends). Backends that exit mid-run are missed. */
 export function postgresStat(): { cpuSeconds: number; rssMiB: number; processes: number } {
   let cpuSeconds = 0;
@@ -155,13 +181,13 @@ export interface CpuWindow {
 /** Snapshot now; call the returned function at the end of the window for the averages. */
 export function startCpuWindow(servicePid: number): () => CpuWindow {
   const t0 = process.hrtime.bigint();
-  const s0 = processStat(servicePid);
+  const s0 = serviceTreeStat(servicePid);
   const pg = startPostgresSampler();
   const m0 = machineStat();
   const l0 = process.cpuUsage();
   return () => {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const s1 = processStat(servicePid);
+    const s1 = serviceTreeStat(servicePid);
     const p = pg();
     const p1 = { cpuSeconds: p.cpuSeconds, rssMiB: p.maxRssMiB };
     const p0 = { cpuSeconds: 0 };

@@ -8,4 +8,5 @@ void bootstrapService(
     description: 'Organisation administration, identity, meal codes, scanning, passes, terminals and settlement.',
   },
   (config) => config.http.canteenPort,
+  (config) => config.http.canteenWorkers,
 );

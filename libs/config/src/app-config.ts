@@ -5,7 +5,7 @@ export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly database: { url: string; poolSize: number };
   readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; embedded: boolean; embeddedBus: string };
-  readonly http: { canteenPort: number; riskPort: number; bodyLimitBytes: number };
+  readonly http: { canteenPort: number; riskPort: number; bodyLimitBytes: number; canteenWorkers: number };
   readonly log: { level: string };
   readonly risk: { replayMaxFacts: number };
   readonly auth: {
@@ -47,7 +47,7 @@ export class AppConfig {
       embedded: brokers.length === 0,
       embeddedBus: env.KAFKA_EMBEDDED_BUS,
     };
-    this.http = { canteenPort: env.CANTEEN_PORT, riskPort: env.RISK_PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES };
+    this.http = { canteenPort: env.CANTEEN_PORT, riskPort: env.RISK_PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES, canteenWorkers: env.CANTEEN_WORKERS };
     this.log = { level: env.LOG_LEVEL };
     this.risk = { replayMaxFacts: env.RISK_REPLAY_MAX_FACTS };
     this.auth = {

@@ -25,6 +25,14 @@ describe('validateEnvironment', () => {
     expect((caught as ConfigValidationError).problems).toHaveLength(4);
   });
 
+  it('takes 1 to 64 canteen workers, 1 by default', () => {
+    expect(validateEnvironment({}).CANTEEN_WORKERS).toBe(1);
+    expect(new AppConfig(validateEnvironment({ CANTEEN_WORKERS: '4' })).http.canteenWorkers).toBe(4);
+    expect(() => validateEnvironment({ CANTEEN_WORKERS: '0' })).toThrow(/CANTEEN_WORKERS=0/);
+    expect(() => validateEnvironment({ CANTEEN_WORKERS: '65' })).toThrow(/CANTEEN_WORKERS=65/);
+    expect(() => validateEnvironment({ CANTEEN_WORKERS: 'all' })).toThrow(/CANTEEN_WORKERS="all"/);
+  });
+
   it('refuses a port out of range and a token lifetime too long', () => {
     expect(() => validateEnvironment({ RISK_PORT: '70000' })).toThrow(/RISK_PORT=70000/);
     expect(() => validateEnvironment({ AUTH_TOKEN_TTL_SECONDS: '86400' })).toThrow(/AUTH_TOKEN_TTL_SECONDS=86400/);

@@ -58,6 +58,16 @@ export class EnvironmentVariables {
   @Max(65535)
   CANTEEN_PORT = 3000;
 
+  /**
+   * Processes of the canteen service sharing its port (node:cluster): one per core the host gives it. 1 runs no
+   * cluster primary. The terminal feed crosses processes and hosts through PostgreSQL LISTEN/NOTIFY.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  CANTEEN_WORKERS = 1;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1)

@@ -1,3 +1,4 @@
 export * from './kafka-broker';
 export * from './test-database';
 export * from './browser';
+export * from './service-keys';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@meal/config';
 import { MealCodeModule } from '../meal-code/meal-code.module';
 import { MealActivityBus } from './meal-activity.bus';
+import { MealActivityFanout } from './meal-activity.fanout';
 import { MealRepository } from './meal.repository';
 import { PassKeyService } from './pass-key.service';
 import { AdjustableScanClock, SCAN_CLOCK, systemScanClock } from './scan.clock';
@@ -30,6 +31,7 @@ export const CANTEEN_MEAL_CODE_MODULE = MealCodeModule.forRootAsync({ inject: [A
     ScanDirectory,
     PassKeyService,
     MealActivityBus,
+    MealActivityFanout,
     ScanService,
   ],
   exports: [SCAN_CLOCK, MealRepository, ScanDirectory, PassKeyService, MealActivityBus, ScanService],

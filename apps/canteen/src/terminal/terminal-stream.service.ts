@@ -17,8 +17,8 @@ const SUMMARY_WINDOW_MS = 150;
 
 /**
  * The live feed of a canteen for its terminals: each verification and scan as it happens (pushed from the
- * in-process MealActivityBus), followed by the new counts per slot (at most one summary per 150 ms burst).
- * In-process: a terminal sees the activity handled by the instance it is connected to (see the report's open points).
+ * MealActivityBus, which MealActivityFanout feeds with the activity of the service's other processes and hosts),
+ * followed by the new counts per slot (at most one summary per 150 ms burst).
  */
 @Injectable()
 export class TerminalStreamService {

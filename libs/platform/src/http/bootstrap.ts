@@ -10,6 +10,7 @@ import { createHttpMetricsMiddleware } from '../metrics/http-metrics.middleware'
 import { MetricsService } from '../metrics/metrics.service';
 import { bodyGuard } from './body-guard.middleware';
 import { bodyParserErrors } from './body-parser-errors.middleware';
+import { isClusterPrimaryOf, runClusterPrimary } from './service-cluster';
 import { createValidationPipe } from './validation.pipe';
 
 export interface ServiceDescription {
@@ -52,14 +53,22 @@ export function configureHttpApp(app: NestExpressApplication, description: Servi
  * Creates, configures and starts a service on its port. The module is built inside, so that a configuration
  * error stops the process with its list of bad values (one line each) rather than a stack trace: the
  * environment is validated once before Nest starts (the same validation ConfigModule runs).
+ *
+ * With `workers` above 1 this process becomes a cluster primary (service-cluster.ts) that forks that many
+ * processes of the same script, each of which starts the service on the shared port; it then returns undefined.
  */
 export async function bootstrapService(
   module: () => Type<unknown> | DynamicModule,
   description: ServiceDescription,
   port: (config: AppConfig) => number,
-): Promise<INestApplication> {
+  workers: (config: AppConfig) => number = () => 1,
+): Promise<INestApplication | undefined> {
   try {
-    loadConfig();
+    const config = loadConfig();
+    if (isClusterPrimaryOf(workers(config))) {
+      runClusterPrimary(workers(config), description.title, config.log.level);
+      return undefined;
+    }
     const app = await NestFactory.create<NestExpressApplication>(module(), { bufferLogs: true, bodyParser: false, abortOnError: false });
     configureHttpApp(app, description);
     await app.listen(port(app.get(AppConfig)), '0.0.0.0');

@@ -14,6 +14,6 @@ export class MetricsController {
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   async scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.render();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { clusterMetricsFromPrimary, isClusterWorker, shareRegistryWithPrimary } from '../http/service-cluster';
 
 /** The service's Prometheus registry. Features register their own counters, gauges and histograms here. */
 @Injectable()
@@ -16,6 +17,12 @@ export class MetricsService {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
+    if (isClusterWorker()) shareRegistryWithPrimary(this.registry);
+  }
+
+  /** The exposition text: this process's metrics, or in a cluster worker those of all workers, summed by the primary. */
+  render(): Promise<string> {
+    return isClusterWorker() ? clusterMetricsFromPrimary() : this.registry.metrics();
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {

@@ -7,9 +7,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ensureKeyPairFiles, Role, TokenIssuer, TokenSubject } from '@meal/auth';
+import { Role, TokenIssuer, TokenSubject } from '@meal/auth';
 import { configureHttpApp } from '@meal/platform';
-import { createTestDatabase, TestDatabase } from '@meal/testing';
+import { createServiceKeyFiles, createTestDatabase, TestDatabase } from '@meal/testing';
 import { CanteenAppModule } from '../../canteen-app.module';
 import { MEAL_CODE_CLOCK } from '../../meal-code/meal-code.clock';
 import { MealCodeService } from '../../meal-code/meal-code.service';
@@ -139,6 +139,11 @@ export interface ScanningHarness {
   count(table: 'meals' | 'outbox_events' | 'terminal_confirmations', where?: string, params?: unknown[]): Promise<number>;
   /** Drop the scan path's reference-data caches (after changing org rows). */
   clearCaches(): void;
+  /**
+   * A second instance of the whole service on the same database, keys and clock, listening on its own port: what
+   * another process (CANTEEN_WORKERS) or host would be. Closed with the harness.
+   */
+  startAnotherInstance(): Promise<{ app: NestExpressApplication; baseUrl: string }>;
   close(): Promise<void>;
 }
 
@@ -151,41 +156,39 @@ async function one<T>(dataSource: DataSource, sql: string, params: unknown[]): P
 export async function createScanningHarness(options: ScanningHarnessOptions = {}): Promise<ScanningHarness> {
   const db = await createTestDatabase(options.label ?? 'scanning');
   const keyDir = mkdtempSync(join(tmpdir(), 'scanning-keys-'));
-  const keys = {
-    AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'identity-public.pem'),
-    MEAL_CODE_PRIVATE_KEY_FILE: join(keyDir, 'meal-code-private.pem'),
-    MEAL_CODE_PUBLIC_KEY_FILE: join(keyDir, 'meal-code-public.pem'),
-  };
-  ensureKeyPairFiles(keys.AUTH_PRIVATE_KEY_FILE, keys.AUTH_PUBLIC_KEY_FILE);
-  ensureKeyPairFiles(keys.MEAL_CODE_PRIVATE_KEY_FILE, keys.MEAL_CODE_PUBLIC_KEY_FILE);
+  const keys = createServiceKeyFiles(keyDir);
   const clock = new TestScanClock(options.now ?? DEFAULT_PINNED_NOW);
-  let builder = Test.createTestingModule({
-    imports: [
-      CanteenAppModule.forRoot({
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: '20',
-        KAFKA_BROKERS: '',
-        KAFKA_TOPIC_PREFIX: `t-${randomBytes(4).toString('hex')}.`,
-        KAFKA_EMBEDDED_BUS: `scan-${randomBytes(4).toString('hex')}`,
-        LOG_LEVEL: 'silent',
-        MEAL_CODE_PUBLIC_BASE_URL: TEST_MEAL_CODE_BASE_URL,
-        AUTH_TOKEN_TTL_SECONDS: '3600',
-        ...keys,
-        ...options.config,
-      }),
-    ],
-  })
-    .overrideProvider(SCAN_CLOCK)
-    .useValue(clock)
-    .overrideProvider(MEAL_CODE_CLOCK)
-    .useValue(clock);
-  if (options.configure) builder = options.configure(builder);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
-  configureHttpApp(app, { title: 'scanning (test)', description: 'scanning harness' });
-  if (options.listen) await app.listen(0, '127.0.0.1');
-  else await app.init();
+  const startApp = async (listen: boolean): Promise<NestExpressApplication> => {
+    let builder = Test.createTestingModule({
+      imports: [
+        CanteenAppModule.forRoot({
+          DATABASE_URL: db.url,
+          DATABASE_POOL_SIZE: '20',
+          KAFKA_BROKERS: '',
+          KAFKA_TOPIC_PREFIX: `t-${randomBytes(4).toString('hex')}.`,
+          KAFKA_EMBEDDED_BUS: `scan-${randomBytes(4).toString('hex')}`,
+          LOG_LEVEL: 'silent',
+          MEAL_CODE_PUBLIC_BASE_URL: TEST_MEAL_CODE_BASE_URL,
+          AUTH_TOKEN_TTL_SECONDS: '3600',
+          ...keys,
+          ...options.config,
+        }),
+      ],
+    })
+      .overrideProvider(SCAN_CLOCK)
+      .useValue(clock)
+      .overrideProvider(MEAL_CODE_CLOCK)
+      .useValue(clock);
+    if (options.configure) builder = options.configure(builder);
+    const moduleRef = await builder.compile();
+    const started = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true, bodyParser: false });
+    configureHttpApp(started, { title: 'scanning (test)', description: 'scanning harness' });
+    if (listen) await started.listen(0, '127.0.0.1');
+    else await started.init();
+    return started;
+  };
+  const urlOf = (started: NestExpressApplication): string => `http://127.0.0.1:${(started.getHttpServer().address() as AddressInfo).port}`;
+  const app = await startApp(options.listen ?? false);
   const dataSource = app.get<DataSource>(getDataSourceToken());
   const issuer = app.get(TokenIssuer);
   const mealCodes = app.get(MealCodeService);
@@ -252,11 +255,8 @@ export async function createScanningHarness(options: ScanningHarnessOptions = {}
     adminToken: tokenFor({ subject: randomUUID(), kind: 'staff', roles: [Role.Admin], name: '管理员', unitId: ownUnit.id }),
   };
 
-  let baseUrl: string | undefined;
-  if (options.listen) {
-    const address = app.getHttpServer().address() as AddressInfo;
-    baseUrl = `http://127.0.0.1:${address.port}`;
-  }
+  const baseUrl = options.listen ? urlOf(app) : undefined;
+  const others: NestExpressApplication[] = [];
 
   return {
     app,
@@ -272,7 +272,13 @@ export async function createScanningHarness(options: ScanningHarnessOptions = {}
       return row?.n ?? 0;
     },
     clearCaches: () => app.get(ScanDirectory).clear(),
+    startAnotherInstance: async () => {
+      const other = await startApp(true);
+      others.push(other);
+      return { app: other, baseUrl: urlOf(other) };
+    },
     close: async () => {
+      for (const other of others) await other.close();
       await app.close();
       await db.drop();
       rmSync(keyDir, { recursive: true, force: true });

@@ -6,9 +6,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ensureKeyPairFiles, Role, TokenIssuer, TokenSubject } from '@meal/auth';
+import { Role, TokenIssuer, TokenSubject } from '@meal/auth';
 import { configureHttpApp } from '@meal/platform';
-import { createTestDatabase, TestDatabase } from '@meal/testing';
+import { createServiceKeyFiles, createTestDatabase, TestDatabase } from '@meal/testing';
 import { CanteenAppModule } from '../../canteen-app.module';
 import { SETTLEMENT_CLOCK, SettlementClock } from '../settlement.clock';
 
@@ -82,14 +82,7 @@ export interface SettlementHarness {
 export async function createSettlementHarness(options: { label?: string; listen?: boolean; config?: Record<string, string> } = {}): Promise<SettlementHarness> {
   const db = await createTestDatabase(options.label ?? 'settlement');
   const keyDir = mkdtempSync(join(tmpdir(), 'settlement-keys-'));
-  const keys = {
-    AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'identity-public.pem'),
-    MEAL_CODE_PRIVATE_KEY_FILE: join(keyDir, 'meal-code-private.pem'),
-    MEAL_CODE_PUBLIC_KEY_FILE: join(keyDir, 'meal-code-public.pem'),
-  };
-  ensureKeyPairFiles(keys.AUTH_PRIVATE_KEY_FILE, keys.AUTH_PUBLIC_KEY_FILE);
-  ensureKeyPairFiles(keys.MEAL_CODE_PRIVATE_KEY_FILE, keys.MEAL_CODE_PUBLIC_KEY_FILE);
+  const keys = createServiceKeyFiles(keyDir);
   const clock = new TestSettlementClock(SETTLEMENT_NOW);
   const moduleRef = await Test.createTestingModule({
     imports: [

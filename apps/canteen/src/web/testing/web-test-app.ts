@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
-import { ensureKeyPairFiles } from '@meal/auth';
 import { configureHttpApp } from '@meal/platform';
-import { createTestDatabase, TestDatabase } from '@meal/testing';
+import { createServiceKeyFiles, createTestDatabase, TestDatabase } from '@meal/testing';
 import { CanteenAppModule } from '../../canteen-app.module';
 import { MealCodeService } from '../../meal-code/meal-code.service';
 import { SCAN_CLOCK } from '../../scanning/scan.clock';
@@ -61,13 +60,7 @@ export interface WebTestAppOptions {
 export async function startWebTestApp(label: string, options: WebTestAppOptions = {}): Promise<WebTestApp> {
   const db = await createTestDatabase(label);
   const keyDir = mkdtempSync(join(tmpdir(), 'meal-web-'));
-  const keys = {
-    AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
-    AUTH_PUBLIC_KEY_FILE: join(keyDir, 'identity-public.pem'),
-    MEAL_CODE_PRIVATE_KEY_FILE: join(keyDir, 'meal-code-private.pem'),
-    MEAL_CODE_PUBLIC_KEY_FILE: join(keyDir, 'meal-code-public.pem'),
-  };
-  ensureKeyPairFiles(keys.AUTH_PRIVATE_KEY_FILE, keys.AUTH_PUBLIC_KEY_FILE);
+  const keys = createServiceKeyFiles(keyDir);
   const client = new Client({ connectionString: db.url });
   await client.connect();
   try {
