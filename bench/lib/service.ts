@@ -73,51 +73,53 @@ export function processStat(pid: number): { cpuSeconds: number; rssMiB: number }
   }
 }
 
-/**
- * A service process and its children (the workers of a CANTEEN_WORKERS cluster), summed: CPU and RSS. A worker
- * replaced mid-window is missed.
- */
-export function serviceTreeStat(pid: number): { cpuSeconds: number; rssMiB: number; processes: number } | undefined {
-  const own = processStat(pid);
-  if (!own) return undefined;
-  let { cpuSeconds, rssMiB } = own;
-  let processes = 1;
+/** The processes in /proc that `match` accepts; a process that ends while it is being read is skipped. */
+function pidsWhere(match: (pid: number) => boolean): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
+      if (match(Number(entry))) pids.push(Number(entry));
     } catch {
-      continue;
+      /* ended */
     }
-    const child = processStat(Number(entry));
-    if (!child) continue;
-    cpuSeconds += child.cpuSeconds;
-    rssMiB += child.rssMiB;
-    processes += 1;
   }
-  return { cpuSeconds, rssMiB, processes };
+  return pids;
 }
 
-/** Sum over every process named `postgres` (the server and its backends). Backends that exit mid-run are missed. */
-export function postgresStat(): { cpuSeconds: number; rssMiB: number; processes: number } {
+const isPostgres = (pid: number): boolean => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+
+function parentOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+function sumOf(pids: number[]): { cpuSeconds: number; rssMiB: number; processes: number } {
   let cpuSeconds = 0;
   let rssMiB = 0;
   let processes = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-    } catch {
-      continue;
-    }
-    const s = processStat(Number(entry));
+  for (const pid of pids) {
+    const s = processStat(pid);
     if (!s) continue;
     cpuSeconds += s.cpuSeconds;
     rssMiB += s.rssMiB;
     processes += 1;
   }
   return { cpuSeconds, rssMiB, processes };
+}
+
+/**
+ * A service process and its children (the workers of a CANTEEN_WORKERS cluster), summed: CPU and RSS. A worker
+ * replaced mid-window is missed.
+ */
+export function serviceTreeStat(pid: number): { cpuSeconds: number; rssMiB: number; processes: number } | undefined {
+  if (!processStat(pid)) return undefined;
+  return sumOf([pid, ...pidsWhere((child) => parentOf(child) === pid)]);
+}
+
+/** Sum over every process named `postgres` (the server and its backends). Backends that exit mid-run are missed. */
+export function postgresStat(): { cpuSeconds: number; rssMiB: number; processes: number } {
+  return sumOf(pidsWhere(isPostgres));
 }
 
 /**
@@ -130,16 +132,9 @@ export function startPostgresSampler(): () => { cpuSeconds: number; maxRssMiB: n
   let maxRssMiB = 0;
   const sample = (initial: boolean): void => {
     let rss = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      } catch {
-        continue;
-      }
-      const s = processStat(Number(entry));
+    for (const pid of pidsWhere(isPostgres)) {
+      const s = processStat(pid);
       if (!s) continue;
-      const pid = Number(entry);
       if (!first.has(pid)) first.set(pid, initial ? s.cpuSeconds : 0);
       last.set(pid, s.cpuSeconds);
       rss += s.rssMiB;

@@ -3,47 +3,17 @@ import { MetricsService } from '@meal/platform';
 import { MealActivityBus } from '../scanning/meal-activity.bus';
 import { MEAL_ACTIVITY_CHANNEL } from '../scanning/meal-activity.fanout';
 import { createScanningHarness, HarnessDiner, ScanningHarness } from '../scanning/testing/scanning-test-harness';
+import { openTerminalStream, TerminalStreamReader } from './testing/terminal-stream-reader';
 
 jest.setTimeout(90_000);
 
 let seq = 0;
 const newKey = (): string => `fkey-${Date.now().toString(36)}-${(seq += 1)}`;
 
-/** A terminal's live stream (GET /terminal/stream) on one instance, read as text. */
-async function openStream(baseUrl: string, token: string) {
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/terminal/stream`, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
-  expect(res.status).toBe(200);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const readFor = async (ms: number, until?: (text: string) => boolean): Promise<string> => {
-    const deadline = Date.now() + ms;
-    while (!(until?.(text) ?? false)) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
-      if (chunk && !chunk.done) text += decoder.decode(chunk.value, { stream: true });
-    }
-    return text;
-  };
-  return {
-    /** Reads until `needle` appears; fails with what was read after `ms`. */
-    async until(needle: RegExp, ms = 3000): Promise<string> {
-      const read = await readFor(ms, (t) => needle.test(t));
-      if (!needle.test(read)) throw new Error(`stream did not contain ${needle} within ${ms} ms; got ${read}`);
-      return read;
-    },
-    /** Everything read during `ms`. */
-    during: (ms: number): Promise<string> => readFor(ms),
-    clear(): void {
-      text = '';
-    },
-    async close(): Promise<void> {
-      controller.abort();
-      await reader.cancel().catch(() => undefined);
-    },
-  };
+async function openStream(baseUrl: string, token: string): Promise<TerminalStreamReader> {
+  const stream = await openTerminalStream(baseUrl, token);
+  expect(stream.status).toBe(200);
+  return stream;
 }
 
 const occurrences = (text: string, needle: string): number => text.split(needle).length - 1;

@@ -2,6 +2,7 @@ import { createPublicKey, randomUUID, verify } from 'node:crypto';
 import request from 'supertest';
 import { Role } from '@meal/auth';
 import { createScanningHarness, HarnessDiner, ScanningHarness } from '../scanning/testing/scanning-test-harness';
+import { openTerminalStream } from './testing/terminal-stream-reader';
 
 jest.setTimeout(60_000);
 
@@ -170,41 +171,26 @@ describe('terminal verification, offline sync and live stream (real PostgreSQL)'
 
   it('pushes a verification to the live stream within a second', async () => {
     const { pass } = await scanFor(await h.createDiner(h.fixture.ownUnit.id, '实时甲'));
-    const controller = new AbortController();
-    const res = await fetch(`${http}/terminal/stream`, { headers: { Authorization: `Bearer ${h.fixture.terminal.token}` }, signal: controller.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const readUntil = async (needle: RegExp, ms: number): Promise<string> => {
-      const deadline = Date.now() + ms;
-      while (!needle.test(text)) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`stream did not contain ${needle} within ${ms} ms; got ${text}`);
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), left))]);
-        if (chunk && !chunk.done) text += decoder.decode(chunk.value, { stream: true });
-      }
-      return text;
-    };
+    const stream = await openTerminalStream(http, h.fixture.terminal.token);
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toMatch(/^text\/event-stream/);
     try {
-      await readUntil(/event: summary/, 2000);
-      text = '';
+      await stream.until(/event: summary/, 2000);
+      stream.clear();
       const started = Date.now();
       await verifyAs(h.fixture.terminal2.token, pass).expect(200);
-      await readUntil(/event: verification\ndata: .*实时甲.*\n\n/, 1000);
+      const text = await stream.until(/event: verification\ndata: .*实时甲.*\n\n/, 1000);
       expect(Date.now() - started).toBeLessThan(1000);
       const data = JSON.parse(/event: verification\ndata: (.*)\n/.exec(text)?.[1] ?? '{}');
       expect(data).toMatchObject({ result: 'accepted', dinerName: '实时甲', unitName: '柯城区财政局', slot: 'lunch', slotLabel: '午餐' });
-      await readUntil(/event: summary\ndata: /, 1000);
+      await stream.until(/event: summary\ndata: /, 1000);
       // A terminal of another canteen sees nothing of it; an unknown terminal is refused before the stream opens.
       const other = await fetch(`${http}/terminal/stream`, {
         headers: { Authorization: `Bearer ${h.issuer.issue({ subject: randomUUID(), kind: 'terminal', roles: [Role.Terminal], name: 'x', canteenId: h.fixture.canteen.id }).accessToken}` },
       });
       expect(other.status).toBe(403);
     } finally {
-      controller.abort();
-      await reader.cancel().catch(() => undefined);
+      await stream.close();
     }
   });
 });
