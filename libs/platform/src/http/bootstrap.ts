@@ -65,8 +65,9 @@ export async function bootstrapService(
 ): Promise<INestApplication | undefined> {
   try {
     const config = loadConfig();
-    if (isClusterPrimaryOf(workers(config))) {
-      runClusterPrimary(workers(config), description.title, config.log.level);
+    const processes = workers(config);
+    if (isClusterPrimaryOf(processes)) {
+      runClusterPrimary(processes, description.title, config.log.level);
       return undefined;
     }
     const app = await NestFactory.create<NestExpressApplication>(module(), { bufferLogs: true, bodyParser: false, abortOnError: false });

@@ -48,14 +48,14 @@ export function runClusterPrimary(workers: number, title: string, logLevel: stri
   const log = pino({ level: logLevel, base: { pid: process.pid, role: 'cluster-primary', service: title } });
   const aggregator = new AggregatorRegistry();
   let stopping = false;
+  let exitCode = 0;
   let bootFailuresInARow = 0;
   const listening = new WeakSet<Worker>();
 
   const alive = (): Worker[] => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
-  const fork = (): Worker => {
+  const fork = (): void => {
     const worker = cluster.fork();
     log.info({ worker: worker.process.pid }, 'worker started');
-    return worker;
   };
   cluster.on('listening', (worker) => {
     listening.add(worker);
@@ -84,7 +84,7 @@ export function runClusterPrimary(workers: number, title: string, logLevel: stri
     }
     if (!listening.has(worker) && (bootFailuresInARow += 1) >= MAX_BOOT_FAILURES_IN_A_ROW) {
       log.fatal({ worker: worker.process.pid, code, signal }, `${bootFailuresInARow} workers in a row died before listening; stopping the service`);
-      stop('SIGTERM', 1);
+      stop('the workers cannot start', 1);
       return;
     }
     log.error({ worker: worker.process.pid, code, signal }, `worker died; a new one starts in ${RESTART_DELAY_MS} ms`);
@@ -93,12 +93,11 @@ export function runClusterPrimary(workers: number, title: string, logLevel: stri
     }, RESTART_DELAY_MS);
   });
 
-  let exitCode = 0;
-  const stop = (signal: NodeJS.Signals, code = 0): void => {
+  const stop = (reason: string, code = 0): void => {
     if (stopping) return;
     stopping = true;
     exitCode = code;
-    log.info({ signal }, 'stopping the workers');
+    log.info({ reason }, 'stopping the workers');
     const running = alive();
     if (running.length === 0) process.exit(exitCode);
     // Nest in each worker shuts down gracefully on the first signal and ignores a second (a Ctrl-C reaches the
