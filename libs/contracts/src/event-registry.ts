@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ClassConstructor } from 'class-transformer';
 import { checkContract, ContractValidationError, FieldError, isPlainObject } from './contract-validation';
-import { checkEnvelope, EventEnvelope } from './event-envelope';
+import { checkEnvelope, EventEnvelope, EventProducer } from './event-envelope';
 import { AllowanceClaimV1, ReceptionRecordV1 } from './events/finance-events';
 import { MealScannedV1, MealVerifiedV1, MealVoidedV1 } from './events/meal-events';
 import { RiskAlertRaisedV1 } from './events/risk-events';
 import { SettlementPeriodClosedV1, SettlementStatementApprovedV1 } from './events/settlement-events';
-import { TopicName, Topics } from './topics';
+import { TopicName, Topics, writerOfTopic } from './topics';
 
 export const EventTypes = {
   MealScanned: 'meal.scanned',
@@ -196,6 +196,22 @@ export interface CreateEventOptions {
   eventId?: string;
   occurredAt?: Date | string;
   correlationId?: string;
+  /** Who produced it; a publisher stamps its own system when absent. */
+  producer?: EventProducer;
+}
+
+/**
+ * The envelope as it goes onto `topic` (a logical name): `producer.system` is the topic's one writer (the ACLs let no
+ * other principal write there) when the envelope does not say; an envelope that names another producer is refused.
+ */
+export function stampProducer<E extends EventEnvelope>(envelope: E, topic: string): E {
+  const writer = writerOfTopic(topic);
+  if (writer === undefined) return envelope;
+  if (envelope.producer === undefined) return { ...envelope, producer: { system: writer } };
+  if (envelope.producer.system !== writer) {
+    throw new ContractValidationError([{ field: 'producer.system', message: `${topic} is written by ${writer}, not ${envelope.producer.system}` }], 'event');
+  }
+  return envelope;
 }
 
 /** Builds an envelope for a typed payload: a new eventId, occurredAt = now (UTC) unless given. */
@@ -221,5 +237,6 @@ export function createEvent<T extends EventType, V extends EventVersion<T>>(
     payload,
   };
   if (options.correlationId !== undefined) envelope.correlationId = options.correlationId;
+  if (options.producer !== undefined) envelope.producer = options.producer;
   return envelope as EventOf<T, V>;
 }

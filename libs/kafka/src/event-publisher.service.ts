@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { assertValidEvent, EVENT_TOPICS, EventEnvelope, EventType, ParsedEvent } from '@meal/contracts';
+import { assertValidEvent, EVENT_TOPICS, EventEnvelope, EventType, ParsedEvent, stampProducer } from '@meal/contracts';
 import { CorrelationContext } from '@meal/platform';
 import { EventTransport } from './event-transport';
 import { KafkaMetrics } from './kafka-metrics';
@@ -19,7 +19,7 @@ export class EventPublisher {
   /** Publishes the envelopes to `topic` (a logical name, Topics.*) and resolves when the broker acknowledged all. */
   async publish(topic: string, envelopes: readonly EventEnvelope[]): Promise<void> {
     if (envelopes.length === 0) return;
-    const messages = envelopes.map((envelope) => this.toMessage(envelope));
+    const messages = envelopes.map((envelope) => this.toMessage(envelope, topic));
     await this.transport.publish(topic, messages);
     this.metrics.published.inc({ topic }, messages.length);
   }
@@ -35,9 +35,9 @@ export class EventPublisher {
     await Promise.all([...byTopic].map(([topic, list]) => this.publish(topic, list)));
   }
 
-  private toMessage(envelope: EventEnvelope): OutgoingMessage {
+  private toMessage(envelope: EventEnvelope, topic: string): OutgoingMessage {
     const correlationId = envelope.correlationId ?? CorrelationContext.current();
-    const full: EventEnvelope = correlationId === undefined ? envelope : { ...envelope, correlationId };
+    const full = stampProducer(correlationId === undefined ? envelope : { ...envelope, correlationId }, topic);
     assertValidEvent(full);
     const headers: Record<string, string> = {
       [KafkaHeaders.EventType]: full.type,

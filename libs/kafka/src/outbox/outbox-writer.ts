@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { assertValidEvent, EVENT_TOPICS, EventEnvelope, EventType } from '@meal/contracts';
+import { assertValidEvent, EVENT_TOPICS, EventEnvelope, EventType, stampProducer } from '@meal/contracts';
 import { CorrelationContext } from '@meal/platform';
 
 /** Anything that runs SQL in the caller's transaction: a TypeORM EntityManager or QueryRunner, or a pg client. */
@@ -26,10 +26,10 @@ export class OutboxWriter {
   /** Validates an envelope and returns its row; the topic is the event type's (EVENT_TOPICS) unless given. */
   rowOf(envelope: EventEnvelope, topic?: string): OutboxRow {
     const correlationId = envelope.correlationId ?? CorrelationContext.current();
-    const full: EventEnvelope = correlationId === undefined ? envelope : { ...envelope, correlationId };
+    const resolvedTopic = topic ?? EVENT_TOPICS[envelope.type as EventType];
+    if (!resolvedTopic) throw new Error(`no topic is known for event type ${envelope.type}`);
+    const full = stampProducer(correlationId === undefined ? envelope : { ...envelope, correlationId }, resolvedTopic);
     assertValidEvent(full);
-    const resolvedTopic = topic ?? EVENT_TOPICS[full.type as EventType];
-    if (!resolvedTopic) throw new Error(`no topic is known for event type ${full.type}`);
     return { eventId: full.eventId, topic: resolvedTopic, aggregateId: full.aggregateId, envelope: JSON.stringify(full) };
   }
 
