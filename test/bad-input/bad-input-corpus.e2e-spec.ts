@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { keyId, parsePrivateKey, parsePublicKey } from '@meal/auth';
 import { AppConfig } from '@meal/config';
 import { Topics } from '@meal/contracts';
 import { sampleAllowanceClaim, sampleMealScanned, sampleReceptionRecord } from '@meal/contracts/event-samples';
-import { chromiumAvailable, launchChromium, newPhoneContext, TEST_KAFKA_BROKER, waitUntilVisible } from '@meal/testing';
+import { chromiumAvailable, launchChromium, newPhoneContext, TEST_KAFKA_BROKER, testKafkaClientConfig, testKafkaConfig, waitUntilVisible } from '@meal/testing';
 import { PassKeyService } from '../../apps/canteen/src/scanning/pass-key.service';
 import { createScanningHarness, ScanningHarness, TEST_MEAL_CODE_BASE_URL } from '../../apps/canteen/src/scanning/testing/scanning-test-harness';
 import { RISK_CONSUMER_GROUP, RISK_INPUT_TOPICS } from '../../apps/risk/src/evaluation/risk-consumer.service';
@@ -72,7 +72,7 @@ describe('bad-input corpus (issue 7)', () => {
   }
 
   beforeAll(async () => {
-    canteen = await createScanningHarness({ label: 'badinput', listen: true, config: { KAFKA_BROKERS: TEST_KAFKA_BROKER, KAFKA_TOPIC_PREFIX: canteenPrefix } });
+    canteen = await createScanningHarness({ label: 'badinput', listen: true, config: testKafkaConfig(canteenPrefix) });
     risk = await createRiskHarness('badinputrisk');
     await risk.app.listen(0, '127.0.0.1');
     riskBaseUrl = `http://127.0.0.1:${(risk.app.getHttpServer().address() as { port: number }).port}`;
@@ -103,7 +103,7 @@ describe('bad-input corpus (issue 7)', () => {
     console.log(tally.report());
     await risk?.close();
     await canteen?.close();
-    const admin = new Kafka({ clientId: 'bad-input-cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka(testKafkaClientConfig('bad-input-cleanup')).admin();
     try {
       await admin.connect();
       const mine = (await admin.listTopics()).filter((t) => t.startsWith(canteenPrefix));

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ensureKeyPairFiles, Role, TokenIssuer, TokenSubject } from '@meal/auth';
 import { configureHttpApp } from '@meal/platform';
 import { EventOf } from '@meal/contracts';
 import { sampleMealScanned } from '@meal/contracts/event-samples';
-import { createTestDatabase, TEST_KAFKA_BROKER, TestDatabase } from '@meal/testing';
+import { createTestDatabase, testKafkaClientConfig, testKafkaConfig, TestDatabase } from '@meal/testing';
 import { RiskConsumer } from '../src/evaluation/risk-consumer.service';
 import { RiskAppModule } from '../src/risk-app.module';
 
@@ -77,8 +77,7 @@ export async function riskTestConfig(db: TestDatabase): Promise<{ prefix: string
   const keyDir = mkdtempSync(join(tmpdir(), 'risk-keys-'));
   const config = {
     DATABASE_URL: db.url,
-    KAFKA_BROKERS: TEST_KAFKA_BROKER,
-    KAFKA_TOPIC_PREFIX: prefix,
+    ...testKafkaConfig(prefix),
     LOG_LEVEL: process.env.RISK_TEST_LOG_LEVEL ?? 'silent',
     AUTH_TOKEN_TTL_SECONDS: '3600',
     AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
@@ -90,7 +89,7 @@ export async function riskTestConfig(db: TestDatabase): Promise<{ prefix: string
 
 /** Deletes the topics of a test prefix on the broker (best effort). */
 export async function deleteTestTopics(prefix: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'risk-e2e-cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka(testKafkaClientConfig('risk-e2e-cleanup')).admin();
   try {
     await admin.connect();
     const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
@@ -108,8 +107,10 @@ export async function deleteTestTopics(prefix: string): Promise<void> {
  */
 export async function createRiskHarness(label: string, overrides: Record<string, string> = {}): Promise<RiskHarness> {
   const db = await createTestDatabase(label);
-  const { prefix, config: base } = await riskTestConfig(db);
+  const { config: base } = await riskTestConfig(db);
   const config = { ...base, ...overrides };
+  // overrides may name the prefix (topics provisioned beforehand, e.g. to run as risk-service under the ACLs)
+  const prefix = config.KAFKA_TOPIC_PREFIX;
   let app = await bootRiskApp(config);
   const dataSource = (): DataSource => app.get<DataSource>(getDataSourceToken());
   const ds = dataSource();

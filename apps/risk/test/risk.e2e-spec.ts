@@ -1,10 +1,10 @@
-import { Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { Topics } from '@meal/contracts';
 import { sampleAllowanceClaim, sampleMealScanned, sampleMealVoided } from '@meal/contracts/event-samples';
 import { EventPublisher } from '@meal/kafka';
-import { TEST_KAFKA_BROKER } from '@meal/testing';
+import { testKafkaClientConfig } from '@meal/testing';
 import { RISK_ENTITIES } from '../src/risk-app.module';
 import { createRiskHarness, fixtureMeal, RiskHarness, waitFor } from './risk-test-harness';
 
@@ -25,7 +25,7 @@ interface WarningRow {
 
 describe('risk service through the real broker', () => {
   let h: RiskHarness;
-  const raw = new Kafka({ clientId: 'risk-e2e-raw', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING });
+  const raw = new Kafka(testKafkaClientConfig('risk-e2e-raw'));
   let producer: Producer;
   const consumers: Consumer[] = [];
   const alerts: KafkaMessage[] = [];

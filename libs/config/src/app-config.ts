@@ -1,10 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { EnvironmentVariables } from './environment.schema';
+
+/** The SASL login of a service at the broker (its own principal). */
+export interface KafkaSaslSettings {
+  mechanism: 'scram-sha-512' | 'scram-sha-256';
+  username: string;
+  password: string;
+}
+
+/** TLS to the broker; `ca` is the PEM of the CA to trust (undefined: the system's CAs). */
+export interface KafkaSslSettings {
+  ca?: string;
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  topicPrefix: string;
+  embedded: boolean;
+  embeddedBus: string;
+  /** Undefined: no authentication (a development broker without SASL, or the embedded transport). */
+  sasl?: KafkaSaslSettings;
+  ssl?: KafkaSslSettings;
+}
 
 /** Typed, validated configuration. Services inject this, never process.env. */
 export class AppConfig {
   readonly env: EnvironmentVariables['NODE_ENV'];
   readonly database: { url: string; poolSize: number };
-  readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; embedded: boolean; embeddedBus: string };
+  readonly kafka: KafkaSettings;
   readonly http: { canteenPort: number; riskPort: number; bodyLimitBytes: number; canteenWorkers: number };
   readonly log: { level: string };
   readonly risk: { replayMaxFacts: number };
@@ -46,6 +70,14 @@ export class AppConfig {
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
       embedded: brokers.length === 0,
       embeddedBus: env.KAFKA_EMBEDDED_BUS,
+      sasl: env.KAFKA_SASL_USERNAME
+        ? {
+            mechanism: env.KAFKA_SASL_MECHANISM,
+            username: env.KAFKA_SASL_USERNAME,
+            password: env.KAFKA_SASL_PASSWORD_FILE ? readFileSync(env.KAFKA_SASL_PASSWORD_FILE, 'utf8').replace(/[\r\n]+$/, '') : env.KAFKA_SASL_PASSWORD,
+          }
+        : undefined,
+      ssl: env.KAFKA_SSL ? { ca: env.KAFKA_SSL_CA_FILE ? readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8') : undefined } : undefined,
     };
     this.http = { canteenPort: env.CANTEEN_PORT, riskPort: env.RISK_PORT, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES, canteenWorkers: env.CANTEEN_WORKERS };
     this.log = { level: env.LOG_LEVEL };

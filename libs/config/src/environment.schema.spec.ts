@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigValidationError, validateEnvironment } from './environment.schema';
 import { AppConfig } from './app-config';
 
@@ -60,5 +63,46 @@ describe('AppConfig', () => {
       embedded: false,
       brokers: ['127.0.0.1:9092', 'host-b:9093'],
     });
+  });
+});
+
+describe('Kafka SASL settings', () => {
+  const broker = { KAFKA_BROKERS: '127.0.0.1:9092' };
+
+  it('takes a username with a password, scram-sha-512 by default', () => {
+    const kafka = new AppConfig(validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'risk-service', KAFKA_SASL_PASSWORD: 's3cret' })).kafka;
+    expect(kafka.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'risk-service', password: 's3cret' });
+    expect(kafka.ssl).toBeUndefined();
+    expect(new AppConfig(validateEnvironment(broker)).kafka.sasl).toBeUndefined();
+  });
+
+  it('reads the password from a file, without its trailing newline', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sasl-')), 'password');
+    writeFileSync(file, 'from-file\n');
+    const kafka = new AppConfig(validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'canteen-service', KAFKA_SASL_PASSWORD_FILE: file })).kafka;
+    expect(kafka.sasl?.password).toBe('from-file');
+  });
+
+  it('refuses a username without a password, a password without a username, both password forms and an unreadable file', () => {
+    expect(() => validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'risk-service' })).toThrow(/KAFKA_SASL_USERNAME: needs KAFKA_SASL_PASSWORD/);
+    expect(() => validateEnvironment({ ...broker, KAFKA_SASL_PASSWORD: 'x' })).toThrow(/KAFKA_SASL_PASSWORD: needs KAFKA_SASL_USERNAME/);
+    expect(() => validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_PASSWORD_FILE: '/etc/hostname' })).toThrow(/not both/);
+    expect(() => validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD_FILE: '/nonexistent/password' })).toThrow(/cannot be read/);
+    expect(() => validateEnvironment({ ...broker, KAFKA_SASL_USERNAME: 'a', KAFKA_SASL_PASSWORD: 'x', KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_MECHANISM/);
+  });
+
+  it('requires SASL in production when a broker is configured', () => {
+    const production = { NODE_ENV: 'production', AUTH_DEV_LOGIN_ENABLED: 'false' };
+    expect(() => validateEnvironment({ ...production, ...broker })).toThrow(/production with KAFKA_BROKERS needs the service's own SASL login/);
+    expect(validateEnvironment({ ...production, ...broker, KAFKA_SASL_USERNAME: 'risk-service', KAFKA_SASL_PASSWORD: 'x' }).NODE_ENV).toBe('production');
+    expect(validateEnvironment({ ...production, KAFKA_BROKERS: '' }).NODE_ENV).toBe('production');
+  });
+
+  it('takes TLS with an optional CA file, and refuses a CA file without TLS', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ca-')), 'ca.pem');
+    writeFileSync(file, '-----BEGIN CERTIFICATE-----\n');
+    expect(new AppConfig(validateEnvironment({ ...broker, KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: file })).kafka.ssl).toEqual({ ca: '-----BEGIN CERTIFICATE-----\n' });
+    expect(new AppConfig(validateEnvironment({ ...broker, KAFKA_SSL: 'true' })).kafka.ssl).toEqual({ ca: undefined });
+    expect(() => validateEnvironment({ ...broker, KAFKA_SSL_CA_FILE: file })).toThrow(/needs KAFKA_SSL=true/);
   });
 });

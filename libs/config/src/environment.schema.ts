@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -43,6 +44,37 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^$|^[a-z0-9][a-z0-9.-]*$/, { message: 'KAFKA_TOPIC_PREFIX must be lower-case letters, digits, dots and dashes' })
   KAFKA_TOPIC_PREFIX = '';
+
+  /**
+   * SASL login to the broker: each service is its own principal (canteen-service, risk-service) and the broker's ACLs
+   * allow it only its own topics. Username and password (or a file holding it) come together or not at all;
+   * production with a broker requires them. The broker's credentials file: `bash scripts/kafka/kafka.sh credentials`.
+   */
+  @IsIn(['scram-sha-512', 'scram-sha-256'])
+  KAFKA_SASL_MECHANISM: 'scram-sha-512' | 'scram-sha-256' = 'scram-sha-512';
+
+  @IsOptional()
+  @Matches(/^$|^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'KAFKA_SASL_USERNAME must be letters, digits, dots, dashes and underscores' })
+  KAFKA_SASL_USERNAME = '';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD = '';
+
+  /** A file holding the password (Docker secrets and the like); trailing newlines are dropped. */
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD_FILE = '';
+
+  /** TLS to the broker (its SASL_SSL listener). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_SSL = false;
+
+  /** PEM file of the CA that signed the broker's certificate (default: the system's CAs). Needs KAFKA_SSL=true. */
+  @IsOptional()
+  @IsString()
+  KAFKA_SSL_CA_FILE = '';
 
   /**
    * Embedded transport only: applications in one process that name the same bus share its topics (the all-in-one
@@ -212,6 +244,8 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (env.NODE_ENV === 'production' && env.AUTH_DEV_LOGIN_ENABLED) {
     throw new ConfigValidationError(['AUTH_DEV_LOGIN_ENABLED=true: the development login must be off in production']);
   }
+  const kafkaProblems = kafkaSecurityProblems(env);
+  if (kafkaProblems.length > 0) throw new ConfigValidationError(kafkaProblems);
   if (env.SIMULATION_CLOCK_START && !env.SIMULATION_CLOCK_ENABLED) {
     throw new ConfigValidationError(['SIMULATION_CLOCK_START: needs SIMULATION_CLOCK_ENABLED=true']);
   }
@@ -219,4 +253,35 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
     throw new ConfigValidationError(['SIMULATION_CLOCK_ENABLED=true: the simulation clock must be off in production']);
   }
   return env;
+}
+
+function readable(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The broker login: all of it or none of it, its files readable, and never none in production with a broker. */
+function kafkaSecurityProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const hasPassword = env.KAFKA_SASL_PASSWORD !== '' || env.KAFKA_SASL_PASSWORD_FILE !== '';
+  if (env.KAFKA_SASL_PASSWORD !== '' && env.KAFKA_SASL_PASSWORD_FILE !== '') {
+    problems.push('KAFKA_SASL_PASSWORD and KAFKA_SASL_PASSWORD_FILE: give one of them, not both');
+  }
+  if (env.KAFKA_SASL_USERNAME !== '' && !hasPassword) problems.push('KAFKA_SASL_USERNAME: needs KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE');
+  if (env.KAFKA_SASL_USERNAME === '' && hasPassword) problems.push('KAFKA_SASL_PASSWORD: needs KAFKA_SASL_USERNAME');
+  if (env.KAFKA_SASL_PASSWORD_FILE !== '' && !readable(env.KAFKA_SASL_PASSWORD_FILE)) {
+    problems.push(`KAFKA_SASL_PASSWORD_FILE=${JSON.stringify(env.KAFKA_SASL_PASSWORD_FILE)}: the file cannot be read`);
+  }
+  if (env.KAFKA_SSL_CA_FILE !== '' && !env.KAFKA_SSL) problems.push('KAFKA_SSL_CA_FILE: needs KAFKA_SSL=true');
+  if (env.KAFKA_SSL_CA_FILE !== '' && !readable(env.KAFKA_SSL_CA_FILE)) {
+    problems.push(`KAFKA_SSL_CA_FILE=${JSON.stringify(env.KAFKA_SSL_CA_FILE)}: the file cannot be read`);
+  }
+  if (env.NODE_ENV === 'production' && env.KAFKA_BROKERS.trim() !== '' && env.KAFKA_SASL_USERNAME === '') {
+    problems.push('KAFKA_SASL_USERNAME: production with KAFKA_BROKERS needs the service\'s own SASL login (KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE)');
+  }
+  return problems;
 }

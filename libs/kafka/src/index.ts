@@ -4,6 +4,8 @@ export * from './event-deduplicator';
 export * from './event-message.processor';
 export * from './event-publisher.service';
 export * from './event-transport';
+export * from './broker-credentials';
+export * from './kafka-client-config';
 export * from './kafka-health.indicator';
 export * from './kafka-metrics';
 export * from './kafka.module';

@@ -50,7 +50,7 @@ export class KafkaModule {
             config.kafka.embedded
               ? new EmbeddedTransport(metrics, config.kafka.embeddedBus ? EmbeddedBus.shared(config.kafka.embeddedBus) : undefined)
               : new KafkaJsTransport(
-                  { brokers: config.kafka.brokers, clientId: config.kafka.clientId, topicPrefix: config.kafka.topicPrefix },
+                  { brokers: config.kafka.brokers, clientId: config.kafka.clientId, topicPrefix: config.kafka.topicPrefix, sasl: config.kafka.sasl, ssl: config.kafka.ssl },
                   resolved,
                   metrics,
                 ),

@@ -3,11 +3,12 @@ import { HealthIndicatorResult } from '@nestjs/terminus';
 import { Admin, Consumer, IHeaders, ITopicConfig, Kafka, KafkaMessage, logCreator, logLevel, Partitioners, Producer } from 'kafkajs';
 import { deadLetterTopicOf, isDeadLetterTopic, TOPIC_SPECS } from '@meal/contracts';
 import { BatchControl, ConsumerSpec, DeadLetter, EventTransport } from './event-transport';
+import { isKafkaAuthorizationError, KafkaSecurity, kafkaSecurityOptions } from './kafka-client-config';
 import { KafkaMetrics } from './kafka-metrics';
 import { ConsumerHandle, InboundRecord, KafkaHeaders, OutgoingMessage, ResolvedKafkaOptions } from './kafka.types';
 import { TopicNames } from './topic-names';
 
-export interface KafkaConnection {
+export interface KafkaConnection extends KafkaSecurity {
   brokers: string[];
   clientId: string;
   topicPrefix: string;
@@ -108,6 +109,7 @@ export class KafkaJsTransport extends EventTransport {
     this.kafka = new Kafka({
       clientId: connection.clientId,
       brokers: connection.brokers,
+      ...kafkaSecurityOptions(connection),
       logLevel: logLevel.WARN,
       logCreator: nestLogCreator(this.logger),
       connectionTimeout: 3000,
@@ -136,7 +138,8 @@ export class KafkaJsTransport extends EventTransport {
 
   private async connect(): Promise<void> {
     const prefix = this.connection.topicPrefix ? `, topic prefix "${this.connection.topicPrefix}"` : '';
-    this.logger.log(`Kafka: brokers ${this.connection.brokers.join(',')} as ${this.connection.clientId}${prefix}`);
+    const login = this.connection.sasl ? `, principal ${this.connection.sasl.username} (${this.connection.sasl.mechanism}${this.connection.ssl ? ', TLS' : ''})` : ', no authentication';
+    this.logger.log(`Kafka: brokers ${this.connection.brokers.join(',')} as ${this.connection.clientId}${login}${prefix}`);
     await this.admin.connect();
     if (this.options.createTopics) await this.ensureTopics();
     await this.producer.connect();
@@ -147,7 +150,12 @@ export class KafkaJsTransport extends EventTransport {
     }
   }
 
-  /** Creates every TOPIC_SPECS topic and its DLT that does not exist yet; safe when another instance races us. */
+  /**
+   * Creates every TOPIC_SPECS topic and its DLT that does not exist yet; safe when another instance races us.
+   * With the broker's ACLs on, a service principal sees only the topics it may use and may create none (the
+   * provisioning, scripts/kafka-provision.ts, creates them as admin): its refused creation is logged, not fatal; a
+   * publish to or a subscription on a topic that really is missing then fails on its own.
+   */
   private async ensureTopics(): Promise<void> {
     const wanted: ITopicConfig[] = TOPIC_SPECS.flatMap((spec) => [
       {
@@ -163,7 +171,7 @@ export class KafkaJsTransport extends EventTransport {
       this.logger.log(`Kafka: all ${wanted.length} topics present`);
       return;
     }
-    await this.createTopicsAndWait(missing);
+    if (!(await this.createTopicsMayBeRefused(missing.map((t) => t.topic), () => this.createTopicsAndWait(missing)))) return;
     const now = new Set(await this.admin.listTopics());
     const absent = wanted.filter((t) => !now.has(t.topic)).map((t) => t.topic);
     if (absent.length > 0) throw new Error(`Kafka: could not create topics ${absent.join(', ')}`);
@@ -176,8 +184,21 @@ export class KafkaJsTransport extends EventTransport {
     const existing = new Set(await this.admin.listTopics());
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
-    await this.createTopicsAndWait(missing.map((topic) => ({ topic, numPartitions: 1 })));
+    if (!(await this.createTopicsMayBeRefused(missing, () => this.createTopicsAndWait(missing.map((topic) => ({ topic, numPartitions: 1 })))))) return;
     this.logger.log(`Kafka: created dead-letter topics ${missing.join(', ')}`);
+  }
+
+  /** Runs a topic creation; false when the ACLs refused it (the principal may not create topics). */
+  private async createTopicsMayBeRefused(topics: string[], create: () => Promise<void>): Promise<boolean> {
+    try {
+      await create();
+      return true;
+    } catch (error) {
+      if (!isKafkaAuthorizationError(error)) throw error;
+      const who = this.connection.sasl?.username ?? 'this client';
+      this.logger.log(`Kafka: ${who} may not create topics; not visible to it or missing: ${topics.join(', ')} (the provisioning creates topics and ACLs)`);
+      return false;
+    }
   }
 
   /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { Consumer, Kafka, KafkaMessage, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Consumer, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@meal/config';
 import { ParsedEvent, Topics } from '@meal/contracts';
@@ -15,7 +15,7 @@ import {
 } from '@meal/contracts/event-samples';
 import { buildDataSourceOptions } from '@meal/database';
 import { CorrelationContext, MetricsModule, MetricsService } from '@meal/platform';
-import { createTestDatabase, TEST_KAFKA_BROKER, TestDatabase } from '@meal/testing';
+import { createTestDatabase, testKafkaClientConfig, testKafkaConfig, TestDatabase } from '@meal/testing';
 import {
   EmbeddedTransport,
   EventConsumerRegistry,
@@ -59,7 +59,7 @@ async function buildModule(overrides: Record<string, string>, dbUrl: string): Pr
 
 describe('Kafka through the real broker', () => {
   const prefix = `t-${randomBytes(4).toString('hex')}.`;
-  const raw = new Kafka({ clientId: 'e2e-raw', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING });
+  const raw = new Kafka(testKafkaClientConfig('e2e-raw'));
   let db: TestDatabase;
   let moduleRef: TestingModule;
   let publisher: EventPublisher;
@@ -69,7 +69,7 @@ describe('Kafka through the real broker', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('kafka');
-    moduleRef = await buildModule({ KAFKA_BROKERS: TEST_KAFKA_BROKER, KAFKA_TOPIC_PREFIX: prefix }, db.url);
+    moduleRef = await buildModule(testKafkaConfig(prefix), db.url);
     publisher = moduleRef.get(EventPublisher);
     consumers = moduleRef.get(EventConsumerRegistry);
     rawProducer = raw.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });

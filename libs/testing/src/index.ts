@@ -1,4 +1,5 @@
 export * from './kafka-broker';
+export * from './kafka-login';
 export * from './test-database';
 export * from './browser';
 export * from './service-keys';

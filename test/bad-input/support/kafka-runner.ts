@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { testKafkaClientConfig } from '@meal/testing';
 import { KafkaCase, RowChanges } from '../corpus/corpus.types';
 import { CorpusTally, tableCounts, unexpectedChanges } from './http-runner';
 
@@ -27,7 +28,7 @@ const header = (m: KafkaMessage, name: string): string | undefined => m.headers?
  * good events' rows were added).
  */
 export async function runKafkaCases(cases: readonly KafkaCase[], options: KafkaRunOptions, tally: CorpusTally): Promise<string[]> {
-  const kafka = new Kafka({ clientId: `bad-input-${randomBytes(3).toString('hex')}`, brokers: [options.broker], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({ ...testKafkaClientConfig(`bad-input-${randomBytes(3).toString('hex')}`), brokers: [options.broker] });
   const topics = Object.keys(options.goodByTopic);
   const letters = new Map<string, KafkaMessage>();
   const dlt = kafka.consumer({ groupId: `${options.prefix}bad-input.dlt-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 200 });

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import request from 'supertest';
 import { ParsedEvent, Topics } from '@meal/contracts';
-import { EventConsumerRegistry, OutboxRelay } from '@meal/kafka';
-import { portOpen, TEST_KAFKA_BROKER } from '@meal/testing';
+import { EventConsumerRegistry, OutboxRelay, readBrokerLogin } from '@meal/kafka';
+import { portOpen, testKafkaClientConfig, testKafkaConfig } from '@meal/testing';
 import { createScanningHarness, ScanningHarness } from './testing/scanning-test-harness';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
@@ -36,11 +36,11 @@ describe('meal events through the outbox to the real broker', () => {
   let h: ScanningHarness;
 
   beforeAll(async () => {
-    h = await createScanningHarness({ label: 'scanevents', listen: true, config: { KAFKA_BROKERS: TEST_KAFKA_BROKER, KAFKA_TOPIC_PREFIX: prefix } });
+    h = await createScanningHarness({ label: 'scanevents', listen: true, config: testKafkaConfig(prefix) });
   });
   afterAll(async () => {
     await h?.close();
-    const admin = new Kafka({ clientId: 'cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka(testKafkaClientConfig('cleanup')).admin();
     try {
       await admin.connect();
       const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
@@ -63,7 +63,7 @@ describe('meal events through the outbox to the real broker', () => {
     });
     await handle.ready;
     const keys: (string | null)[] = [];
-    const raw = new Kafka({ clientId: 'raw-reader', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).consumer({ groupId: `${prefix}raw` });
+    const raw = new Kafka(testKafkaClientConfig('raw-reader')).consumer({ groupId: `${prefix}raw` });
     await raw.connect();
     await raw.subscribe({ topic: `${prefix}${Topics.MealEvents}`, fromBeginning: true });
     await raw.run({ eachMessage: async ({ message }) => void keys.push(message.key?.toString() ?? null) });
@@ -126,13 +126,19 @@ describe('meal events through the outbox to the real broker', () => {
  */
 describe('broker down: the outbox holds the events until the broker is back', () => {
   jest.setTimeout(240_000);
-  const port = 19092;
+  // its own ports (TEST_KAFKA_SPARE_PORT when 19092 is some other test broker's)
+  const port = Number(process.env.TEST_KAFKA_SPARE_PORT ?? 19092);
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), KAFKA_DATA_DIR: mkdtempSync(join(tmpdir(), 'kafka-down-')) };
   const broker = `127.0.0.1:${port}`;
   const kafka = (command: 'start' | 'stop'): void => {
     execFileSync('bash', [join(REPO_ROOT, 'scripts/kafka/kafka.sh'), command], { env, stdio: 'ignore', timeout: 120_000 });
   };
   let h: ScanningHarness | undefined;
+  // the SASL login of that broker's administrator, from the credentials kafka.sh generated in its data dir
+  const adminLogin = (): Record<string, string> => {
+    const login = readBrokerLogin(join(env.KAFKA_DATA_DIR, 'credentials.env'), 'admin');
+    return { KAFKA_SASL_MECHANISM: login.mechanism, KAFKA_SASL_USERNAME: login.username, KAFKA_SASL_PASSWORD: login.password };
+  };
 
   beforeAll(async () => {
     if (await portOpen(broker)) throw new Error(`port ${port} is busy: another test broker is running`);
@@ -148,7 +154,7 @@ describe('broker down: the outbox holds the events until the broker is back', ()
     h = await createScanningHarness({
       label: 'brokerdown',
       listen: true,
-      config: { KAFKA_BROKERS: broker, KAFKA_TOPIC_PREFIX: `t-${randomBytes(4).toString('hex')}.` },
+      config: { KAFKA_BROKERS: broker, KAFKA_TOPIC_PREFIX: `t-${randomBytes(4).toString('hex')}.`, ...adminLogin() },
     });
     const handled = new Map<string, number>();
     const handle = await h.app.get(EventConsumerRegistry).subscribe({

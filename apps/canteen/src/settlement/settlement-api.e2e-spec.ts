@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import request from 'supertest';
 import { ParsedEvent, Topics } from '@meal/contracts';
 import { EventConsumerRegistry } from '@meal/kafka';
-import { TEST_KAFKA_BROKER } from '@meal/testing';
+import { testKafkaClientConfig, testKafkaConfig } from '@meal/testing';
 import { createSettlementHarness, S_UNITS, SettlementHarness } from './testing/settlement-test-harness';
 
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -24,7 +24,7 @@ describe('settlement API', () => {
   const auth = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
 
   beforeAll(async () => {
-    h = await createSettlementHarness({ label: 'settleapi', config: { KAFKA_BROKERS: TEST_KAFKA_BROKER, KAFKA_TOPIC_PREFIX: prefix } });
+    h = await createSettlementHarness({ label: 'settleapi', config: testKafkaConfig(prefix) });
     http = request(h.app.getHttpServer());
     const handle = await h.app.get(EventConsumerRegistry).subscribe({
       groupId: 'test.settlement-events',
@@ -40,7 +40,7 @@ describe('settlement API', () => {
   });
   afterAll(async () => {
     await h?.close();
-    const admin = new Kafka({ clientId: 'cleanup', brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka(testKafkaClientConfig('cleanup')).admin();
     try {
       await admin.connect();
       const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { AppConfig } from '@meal/config';
-import { ConsumerHandle, EventConsumerRegistry, TopicNames } from '@meal/kafka';
+import { ConsumerHandle, EventConsumerRegistry, kafkaSecurityOptions, TopicNames } from '@meal/kafka';
 import { RISK_INPUT_TOPICS } from '../evaluation/risk-consumer.service';
 import { ModelSettingsService } from '../model-settings/model-settings.service';
 import { RiskModelNotFoundException } from '../model-settings/model-settings.exceptions';
@@ -145,7 +145,13 @@ export class ReplayService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async kafkaAdmin(): Promise<Admin> {
     if (!this.admin) {
-      const kafka = new Kafka({ clientId: `${this.config.kafka.clientId}-replay`, brokers: this.config.kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+      const kafka = new Kafka({
+        clientId: `${this.config.kafka.clientId}-replay`,
+        brokers: this.config.kafka.brokers,
+        ...kafkaSecurityOptions(this.config.kafka),
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 3 },
+      });
       const admin = kafka.admin();
       await admin.connect();
       this.admin = admin;
