@@ -4,12 +4,14 @@
  *   migrate:revert [steps]      revert the last migrations (default 1)
  *   seed [--seed N] [--scale X] build the demo city (Quzhou at scale 1; a province at scale ~10)
  *   keys                        create the development identity key pair if missing
+ *   kafka-provision [--prefix P] create the topics and set their ACLs, as the broker's administrator (scripts/kafka-provision.ts)
  */
 import { DataSource } from 'typeorm';
 import { ensureKeyPairFiles } from '@meal/auth';
 import { loadConfig } from '@meal/config';
 import { buildDataSourceOptions, ensureDatabase, revertMigrations, runMigrations } from '@meal/database';
 import { ORGANISATION_ENTITIES, seedDemoCity } from '@meal/organisation';
+import { prefixArgument, runKafkaProvision } from './kafka-provision';
 
 function option(args: string[], name: string, fallback: number): number {
   const index = args.indexOf(name);
@@ -57,8 +59,12 @@ async function main(argv: string[]): Promise<void> {
       log(created ? `created identity key pair ${config.auth.privateKeyFile}` : 'identity key pair already present');
       return;
     }
+    case 'kafka-provision': {
+      await runKafkaProvision(config, prefixArgument(args, config.kafka.topicPrefix), log);
+      return;
+    }
     default:
-      throw new Error(`unknown command ${String(command)}; use migrate | migrate:revert [steps] | seed [--seed N] [--scale X] | keys`);
+      throw new Error(`unknown command ${String(command)}; use migrate | migrate:revert [steps] | seed [--seed N] [--scale X] | keys | kafka-provision [--prefix P]`);
   }
 }
 

@@ -12,6 +12,7 @@ export * from './kafka.module';
 export * from './kafka.types';
 export * from './kafkajs.transport';
 export * from './processed-event.entity';
+export * from './provisioning';
 export * from './topic-names';
 export * from './outbox/outbox-event.entity';
 export * from './outbox/outbox-relay';
