@@ -24,10 +24,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { dropDatabase, withDatabase } from '@meal/database';
 import { benchServiceEntries, buildBenchServices, issueMealCodes, makeKeys } from './lib/fixture';
 import { BenchCanteen, BenchDiner, prepareDatabase, query } from './lib/prepare';
+import { BenchKafka } from './lib/kafka-login';
 import { ServiceHandle, startService } from './lib/service';
 
 const REPO = resolve(__dirname, '..');
@@ -206,8 +207,8 @@ async function waitFor(what: string, limitSeconds: number, probe: () => Promise<
   }
 }
 
-async function topicEventsPerMeal(brokers: string, topic: string, expected: number): Promise<{ messages: number; distinctEvents: number; mealsWithOneEvent: number; mealsWithSeveralEvents: number }> {
-  const kafka = new Kafka({ clientId: 'crash-proof-reader', brokers: [brokers], logLevel: logLevel.NOTHING });
+async function topicEventsPerMeal(benchKafka: BenchKafka, topic: string, expected: number): Promise<{ messages: number; distinctEvents: number; mealsWithOneEvent: number; mealsWithSeveralEvents: number }> {
+  const kafka = new Kafka(benchKafka.clientConfig('crash-proof-reader'));
   const consumer = kafka.consumer({ groupId: `crash-proof-reader-${Date.now()}` });
   const eventsByMeal = new Map<string, Set<string>>();
   let messages = 0;
@@ -279,6 +280,9 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
   const adminToken = keys.signToken({ sub: prepared.adminStaffId, kind: 'staff', roles: ['diner', 'admin'], name: 'crash admin' });
   const prefix = `crash-${scenario}-${n}-${Date.now().toString(36)}.`;
   const brokers = `127.0.0.1:${opts.kafkaPort}`;
+  // the dedicated broker's credentials (its data dir): each service logs in as its own principal, on provisioned topics
+  const benchKafka = new BenchKafka(brokers, REPO, kafkaEnv.KAFKA_DATA_DIR);
+  await benchKafka.provision(prefix);
   // the scan clock starts at yesterday 10:00 (Asia/Shanghai), so the round's meals can be settled (a day closes once over)
   const day = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const common = {
@@ -289,12 +293,10 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
     AUTH_DEV_LOGIN_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DATABASE_URL: url,
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
     SCAN_GEOFENCE_POLICY: 'flag',
   };
-  const canteenEnv = { ...common, CANTEEN_PORT: String(opts.canteenPort) };
-  const riskEnv = { ...common, RISK_PORT: String(opts.riskPort) };
+  const canteenEnv = { ...common, ...benchKafka.serviceEnv(prefix, 'canteen-service'), CANTEEN_PORT: String(opts.canteenPort) };
+  const riskEnv = { ...common, ...benchKafka.serviceEnv(prefix, 'risk-service'), RISK_PORT: String(opts.riskPort) };
   const logDir = join(REPO, '.run/crash-logs');
   mkdirSync(logDir, { recursive: true });
   let canteen: ServiceHandle = await startService(entries.canteen, canteenEnv, opts.canteenPort, join(logDir, `${prefix}canteen.log`));
@@ -377,7 +379,7 @@ async function round(scenario: Scenario, n: number, entries: { canteen: string; 
     );
     const [dupes] = await query<{ n: string }>(url, `SELECT count(*) AS n FROM (SELECT dedupe_key FROM risk_warnings GROUP BY dedupe_key HAVING count(*) > 1) d`);
     const byModel = await query<{ model_key: string; n: string }>(url, `SELECT model_key, count(*) AS n FROM risk_warnings GROUP BY model_key ORDER BY model_key`);
-    const topic = await topicEventsPerMeal(brokers, `${prefix}meal.events`, Number(meals));
+    const topic = await topicEventsPerMeal(benchKafka, `${prefix}meal.events`, Number(meals));
 
     // the ledger: close the round's day through the settlement API (as the clearing company) and check it balances
     const clearing = keys.signToken({ sub: prepared.adminStaffId, kind: 'staff', roles: ['settlement_officer'], name: 'crash clearing company' });

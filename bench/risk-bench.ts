@@ -22,7 +22,7 @@ import { createPublicKey } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, Partitioners, Producer } from 'kafkajs';
+import { Kafka, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ensureKeyPairFiles, keyId, parsePrivateKey, readKeyFile, Role, TokenIssuer } from '@meal/auth';
@@ -31,6 +31,7 @@ import { createEvent, EVENT_TOPICS, EventEnvelope, EventType, EventTypes, Topics
 import { buildDataSourceOptions, dropDatabase, ensureDatabase, runMigrations, withDatabase } from '@meal/database';
 import { generateDemoCity, seedDemoCity } from '@meal/organisation';
 import { RiskMonthGenerator } from '@meal/simulation';
+import { BenchKafka } from './lib/kafka-login';
 import { processStat, round, startService } from './lib/service';
 
 const REPO = join(__dirname, '..');
@@ -181,11 +182,13 @@ async function main(): Promise<void> {
   const prepared = await prepare();
   const prefix = `bench-risk-${Date.now().toString(36)}.`;
   const keyDir = mkdtempSync(join(tmpdir(), 'risk-bench-keys-'));
+  const benchKafka = new BenchKafka(BROKER, REPO);
+  await benchKafka.provision(prefix);
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     DATABASE_URL: opts.databaseUrl,
-    KAFKA_BROKERS: BROKER,
-    KAFKA_TOPIC_PREFIX: prefix,
+    // the risk service logs in as its own principal, under the ACLs of its provisioned topics
+    ...benchKafka.serviceEnv(prefix, 'risk-service'),
     RISK_PORT: String(opts.port),
     LOG_LEVEL: 'warn',
     AUTH_PRIVATE_KEY_FILE: join(keyDir, 'identity-private.pem'),
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
       .catch(() => undefined);
   }, 1000);
 
-  const kafka = new Kafka({ clientId: 'bench-risk', brokers: [BROKER], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(benchKafka.clientConfig('bench-risk'));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const results: Record<string, unknown> = {};

@@ -27,6 +27,7 @@ import { issueMealCodes, Keys, makeKeys } from './lib/fixture';
 import { LoadResult, PreparedRequest, RequestPool, runLoad, runPacedLoad } from './lib/load';
 import { prepareDatabase, query, resetMeals, BenchCanteen, BenchDiner } from './lib/prepare';
 import { PgbenchResult, runPgbench, writeScanScript } from './lib/pgbench';
+import { BenchKafka } from './lib/kafka-login';
 import { CpuWindow, round, ServiceHandle, serviceTreeStat, startCpuWindow, startService } from './lib/service';
 
 const REPO = resolve(__dirname, '..');
@@ -402,8 +403,11 @@ async function main(): Promise<void> {
           execFileSync('bash', ['scripts/kafka/kafka.sh', 'start'], { cwd: REPO, stdio: 'inherit' });
           startedKafka = true;
         }
-        env.KAFKA_BROKERS = '127.0.0.1:9092';
-        env.KAFKA_TOPIC_PREFIX = `bench-${Date.now().toString(36)}`;
+        // SASL/SCRAM and ACLs: the bench prefix's topics are provisioned, the service logs in as canteen-service
+        const benchKafka = new BenchKafka('127.0.0.1:9092', REPO);
+        const prefix = `bench-${Date.now().toString(36)}`;
+        await benchKafka.provision(prefix);
+        Object.assign(env, benchKafka.serviceEnv(prefix, 'canteen-service'));
       }
       mkdirSync(join(REPO, 'bench/results'), { recursive: true });
       let scriptWritten = false;

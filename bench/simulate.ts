@@ -22,7 +22,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { EventEnvelope, EventTypes, MealScannedV1, Topics } from '@meal/contracts';
 import { buildDataSourceOptions, dropDatabase, ensureDatabase, runMigrations, withDatabase } from '@meal/database';
@@ -30,6 +30,7 @@ import { generateDemoCity, seedDemoCity } from '@meal/organisation';
 import { insertSimulationOrganisation, RiskMonthGenerator, scoreRiskMonth } from '@meal/simulation';
 import { benchServiceEntries, buildBenchServices, issueMealCodes, makeKeys } from './lib/fixture';
 import { query } from './lib/prepare';
+import { BenchKafka } from './lib/kafka-login';
 import { ServiceHandle, startService } from './lib/service';
 
 const REPO = resolve(__dirname, '..');
@@ -111,6 +112,10 @@ async function main(): Promise<void> {
   }
   const brokers = process.env.KAFKA_BROKERS || '127.0.0.1:9092';
   const prefix = `sim-${Date.now().toString(36)}.`;
+  // SASL/SCRAM and ACLs: the topics are provisioned, each service logs in as its own principal, the simulator (standing
+  // in for the finance system and the canteens' direct feeds) as the administrator
+  const benchKafka = new BenchKafka(brokers, REPO);
+  await benchKafka.provision(prefix);
   const keys = makeKeys();
   const env = {
     ...keys.env,
@@ -118,21 +123,19 @@ async function main(): Promise<void> {
     AUTH_DEV_LOGIN_ENABLED: 'false',
     LOG_LEVEL: 'warn',
     DATABASE_URL: opts.databaseUrl,
-    KAFKA_BROKERS: brokers,
-    KAFKA_TOPIC_PREFIX: prefix,
     SCAN_GEOFENCE_POLICY: 'flag',
     SIMULATION_CLOCK_ENABLED: 'true',
   };
   const logDir = join(REPO, '.run/simulation-logs');
   mkdirSync(logDir, { recursive: true });
   const services: ServiceHandle[] = [];
-  const kafka = new Kafka({ clientId: 'simulator', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(benchKafka.clientConfig('simulator'));
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const counters: Counters = { scansOffered: 0, scansCreated: 0, refused: {}, verified: 0, verifyRefused: {}, directMealEvents: 0, claims: 0, receptions: 0 };
   try {
-    const canteenService = await startService(entries.canteen, { ...env, CANTEEN_PORT: String(opts.canteenPort) }, opts.canteenPort, join(logDir, 'canteen.log'));
+    const canteenService = await startService(entries.canteen, { ...env, ...benchKafka.serviceEnv(prefix, 'canteen-service'), CANTEEN_PORT: String(opts.canteenPort) }, opts.canteenPort, join(logDir, 'canteen.log'));
     services.push(canteenService);
-    services.push(await startService(entries.risk, { ...env, RISK_PORT: String(opts.riskPort) }, opts.riskPort, join(logDir, 'risk.log')));
+    services.push(await startService(entries.risk, { ...env, ...benchKafka.serviceEnv(prefix, 'risk-service'), RISK_PORT: String(opts.riskPort) }, opts.riskPort, join(logDir, 'risk.log')));
     await producer.connect();
     const base = canteenService.baseUrl;
     const admin = city.staff.find((s) => s.active)!;

@@ -9,6 +9,7 @@ COPY apps apps
 COPY libs libs
 COPY migrations migrations
 COPY scripts/cli.ts scripts/cli.ts
+COPY scripts/kafka-provision.ts scripts/kafka-provision.ts
 RUN npx nest build risk && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
