@@ -6,6 +6,8 @@ say() { printf '\033[1m[official-meal]\033[0m %s\n' "$*" >&2; }
 
 # Installs npm dependencies when node_modules is missing or older than package-lock.json.
 ensure_node_modules() {
+  # a node_modules that is a symlink is shared with another checkout: npm ci would empty the shared directory
+  if [ -L "$REPO_ROOT/node_modules" ]; then return 0; fi
   if [ ! -d "$REPO_ROOT/node_modules" ] || [ "$REPO_ROOT/package-lock.json" -nt "$REPO_ROOT/node_modules/.package-lock.json" ]; then
     say "installing npm dependencies (npm ci)"
     (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
