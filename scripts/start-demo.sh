@@ -72,7 +72,8 @@ trap 'exit 130' INT TERM
 
 # supervise NAME LOG COMMAND...: runs the command, and when it exits (crash, out of memory, killed) logs the exit code
 # and starts it again after 1 s, 2 s, 4 s ... at most 30 s; a run that lasted a minute resets the delay. TERM (from
-# stop_all) stops the command and the supervisor. Runs in its own background subshell.
+# stop_all) stops the command and the supervisor; so does the command's exit on Ctrl-C (SIGINT, code 130). Runs in its
+# own background subshell.
 supervise() {
   local name=$1 log=$2 child="" delay=1 started code
   shift 2
@@ -83,6 +84,8 @@ supervise() {
     child=$!
     wait "$child" && code=0 || code=$?
     child=""
+    # 130: the service stopped on SIGINT, i.e. Ctrl-C at the terminal, which stop_all is about to handle: no restart
+    if [ "$code" = 130 ]; then exit 0; fi
     if [ $(($(date +%s) - started)) -ge 60 ]; then delay=1; fi
     say "$name exited with code $code; restarting it in ${delay} s (log $log)"
     printf '{"level":50,"time":%s,"msg":"supervisor: %s exited with code %s; restarting in %s s"}\n' "$(date +%s%3N)" "$name" "$code" "$delay" >> "$log"
