@@ -68,8 +68,7 @@ write_config() {
     protocol=SASL_SSL
     ssl_props="ssl.keystore.location=$KAFKA_SSL_KEYSTORE_FILE
 ssl.keystore.password=$KAFKA_SSL_KEYSTORE_PASSWORD
-ssl.key.password=${KAFKA_SSL_KEY_PASSWORD:-$KAFKA_SSL_KEYSTORE_PASSWORD}
-ssl.endpoint.identification.algorithm="
+ssl.key.password=${KAFKA_SSL_KEY_PASSWORD:-$KAFKA_SSL_KEYSTORE_PASSWORD}"
     if [ -n "${KAFKA_SSL_TRUSTSTORE_FILE:-}" ]; then
       ssl_props="$ssl_props
 ssl.truststore.location=$KAFKA_SSL_TRUSTSTORE_FILE
