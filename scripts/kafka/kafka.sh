@@ -142,7 +142,7 @@ start() {
   if port_open "$cport"; then echo "kafka.sh: 127.0.0.1:$cport (controller port) is taken by another process" >&2; exit 1; fi
   if [ -f "$data/logs/meta.properties" ] && [ ! -f "$credentials" ]; then
     echo "kafka.sh: $data holds a broker formatted without SCRAM users (an older plaintext broker): no client could" >&2
-    echo "kafka.sh: log in to it. Delete it with \`bash $0 reset\` (topics and offsets are lost), then start again." >&2
+    echo "kafka.sh: log in to it. Delete it with \`bash $0 reset\` (same KAFKA_PORT / KAFKA_DATA_DIR; topics and offsets are lost), then start again." >&2
     exit 1
   fi
   mkdir -p "$data"
